@@ -1,0 +1,433 @@
+"""The wire codec: the API's camelCase JSON, on one configured cattrs converter.
+
+- ``from_wire(data, cls)`` reads a JSON-like value (what ``json.loads``
+  returns) into an entity, an ``UpdateAction`` or a ``ConnectorUpdate``. It is
+  strict on types (no coercion: ``"3"`` is not an integer, ``"false"`` is not
+  a boolean) and on every documented pattern, and tolerant of what real
+  payloads contain: ``null`` equals absent for a field that may be absent,
+  and unknown fields are ignored. On bad input it raises ``InvalidInput`` (a
+  ``ValueError``), whose ``.error`` is an ``InvalidJsonInput`` naming every
+  offending path and why; no other exception escapes for JSON-like input.
+- ``to_wire(obj)`` writes JSON-ready data (only str, int, float, bool, list,
+  dict), camelCase, absent optionals omitted, datetimes as the API writes
+  them (``2023-08-08T17:00:59.327Z``).
+- ``loads`` and ``dumps`` do the same from and to JSON text.
+- ``error_response(error)`` writes the ErrorResponse envelope.
+
+The two fields of ``ConnectorStaged`` that the wire cannot carry
+(``published_before``, ``certification_requested``) are left out; read from
+the wire they are derived (see ``ConnectorStaged``).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar, get_args, get_origin
+
+import attrs
+from cattrs import Converter
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.strategies import configure_tagged_union
+
+from . import model
+from .actions import ACTIONS, ConnectorUpdate, UpdateAction, action_name
+from .errors import DomainError, InvalidJsonInput
+
+__all__ = [
+    "InvalidInput",
+    "configure_converter",
+    "converter",
+    "dumps",
+    "error_response",
+    "from_wire",
+    "loads",
+    "make_converter",
+    "to_wire",
+]
+
+T = TypeVar("T")
+
+#: Fields of the record form that the wire form does not carry.
+_NOT_ON_THE_WIRE: Final = frozenset({"published_before", "certification_requested"})
+
+
+class InvalidInput(ValueError):
+    """Raised by ``from_wire`` and ``loads`` for input that does not fit.
+
+    ``.error`` is the ``InvalidJsonInput`` value to answer with;
+    ``.problems`` lists ``(path, reason)`` pairs, every one found.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        detail = "; ".join(f"{path}: {reason}" for path, reason in problems)
+        self.error = InvalidJsonInput(detail)
+        super().__init__(detail)
+
+
+class _WrongType(TypeError):
+    """A JSON value of the wrong JSON type."""
+
+    def __init__(self, expected: str, value: object) -> None:
+        super().__init__(f"expected {expected}, got {_json_type(value)}")
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+# --- Structure hooks ---------------------------------------------------------
+
+
+def _str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise _WrongType("a string", value)
+    return value
+
+
+def _int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _WrongType("an integer", value)
+    return value
+
+
+def _bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise _WrongType("a boolean", value)
+    return value
+
+
+def _datetime(value: Any, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise _WrongType("a datetime string", value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(f"{value!r} is not a UTC datetime like 2023-08-08T17:00:59.327Z")
+    # Kept to the millisecond, as the API writes it.
+    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _write_datetime(value: datetime) -> str:
+    moment = value.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _enum_hook(cls: type[enum.Enum], _conv: Converter) -> Callable[[Any, type], enum.Enum]:
+    by_value = {member.value: member for member in cls}
+    allowed = ", ".join(repr(v) for v in by_value)
+
+    def structure(value: Any, _: type) -> enum.Enum:
+        if not isinstance(value, str):
+            raise _WrongType("a string", value)
+        try:
+            return by_value[value]
+        except KeyError:
+            raise ValueError(f"{value!r} is not one of {allowed}") from None
+
+    return structure
+
+
+def _is_homogeneous_tuple(t: Any) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_of(item_type: Any, item_hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], tuple[Any, ...]]:
+    """A strict hook for ``tuple[X, ...]``: a JSON array only, every bad item reported."""
+
+    def structure(value: Any, t: Any) -> tuple[Any, ...]:
+        # A string is iterable, and cattrs' default would read "ab" as ("a", "b").
+        if not isinstance(value, list | tuple):
+            raise _WrongType("an array", value)
+        items = []
+        errors = []
+        for index, item in enumerate(value):
+            try:
+                items.append(item_hook(item, item_type))
+            except Exception as exc:
+                exc.__notes__ = [
+                    *getattr(exc, "__notes__", []),
+                    IterableValidationNote(f"Structuring {t} @ index {index}", index, item_type),
+                ]
+                errors.append(exc)
+        if errors:
+            raise IterableValidationError(f"While structuring {t!r}", errors, t)
+        return tuple(items)
+
+    return structure
+
+
+def _tuple_hook(t: Any, conv: Converter) -> Callable[[Any, Any], tuple[Any, ...]]:
+    item_type = get_args(t)[0]
+    return _tuple_of(item_type, lambda v, it: conv.get_structure_hook(it)(v, it))
+
+
+def _checked(hook: Callable[[Any, Any], Any], check: Callable[[Any], None]) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, t: Any) -> Any:
+        result = hook(value, t)
+        check(result)
+        return result
+
+    return structure
+
+
+def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, Any], Any] | None:
+    """The structure hook of one field that carries checks in its metadata, else None.
+
+    Running the field's own check here (and not only in the class's
+    ``__init__``) lets the error path name the field, and the item for a
+    sequence.
+    """
+    check = field.metadata.get("check")
+    item_check = field.metadata.get("item_check")
+    if check is None and item_check is None:
+        return None
+    t = field.type
+    if type(None) in get_args(t):  # X | None: a null never reaches the hook
+        t = next(a for a in get_args(t) if a is not type(None))
+    if item_check is not None:
+        item_type = get_args(t)[0]
+        hook = _tuple_of(item_type, _checked(lambda v, it: conv.get_structure_hook(it)(v, it), item_check))
+    else:
+        hook = lambda v, tt: conv.get_structure_hook(tt)(v, tt)  # noqa: E731
+    return hook if check is None else _checked(hook, check)
+
+
+def _class_hook(cls: type, conv: Converter) -> Callable[[Any, type], Any]:
+    attrs.resolve_types(cls)
+    overrides = {}
+    may_be_absent = set()
+    for field in attrs.fields(cls):
+        if field.name in _NOT_ON_THE_WIRE:
+            overrides[field.name] = override(omit=True)
+            continue
+        wire_name = _camel(field.name)
+        overrides[field.name] = override(rename=wire_name, struct_hook=_field_hook(conv, field))
+        if field.default is not attrs.NOTHING:
+            may_be_absent.add(wire_name)
+    generated: Callable[[Any, type], Any] = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+
+    def structure(value: Any, _: type) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("an object", value)
+        # A tolerant reader: null equals absent for a field that may be absent.
+        if None in value.values():
+            value = {k: v for k, v in value.items() if v is not None or k not in may_be_absent}
+        return generated(value, cls)
+
+    return structure
+
+
+def _class_unhook(cls: type, conv: Converter) -> Callable[[Any], dict[str, Any]]:
+    attrs.resolve_types(cls)
+    overrides = {}
+    for field in attrs.fields(cls):
+        if field.name in _NOT_ON_THE_WIRE:
+            overrides[field.name] = override(omit=True)
+        else:
+            overrides[field.name] = override(rename=_camel(field.name), omit_if_default=field.default is None)
+    return make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
+
+
+def _at_field(name: str, exc: Exception, cls: Any) -> ClassValidationError:
+    exc.__notes__ = [AttributeValidationNote(f"Structuring {cls} @ attribute {name}", name, str)]
+    return ClassValidationError(f"While structuring {cls}", [exc], cls)
+
+
+def _configure_actions(conv: Converter) -> None:
+    """``UpdateAction`` as cattrs' tagged union on ``action``, its tag checked first.
+
+    Left alone, the strategy reads an unknown or missing tag as "required
+    field missing" at the action itself; checking the tag first names the
+    ``action`` field and says what is wrong with it.
+    """
+    configure_tagged_union(UpdateAction, conv, tag_generator=action_name, tag_name="action")
+    tagged = conv.get_structure_hook(UpdateAction)
+    tags = {action_name(cls) for cls in ACTIONS}
+
+    def structure(value: Any, t: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("an object", value)
+        if "action" not in value:
+            raise _at_field("action", KeyError("action"), UpdateAction)
+        tag = value["action"]
+        if not isinstance(tag, str):
+            raise _at_field("action", _WrongType("a string", tag), UpdateAction)
+        if tag not in tags:
+            raise _at_field("action", ValueError(f"unknown action {tag!r}"), UpdateAction)
+        return tagged(value, t)
+
+    conv.register_structure_hook(UpdateAction, structure)
+
+
+def configure_converter(conv: Converter) -> None:
+    """Configure *conv* for the API's wire form.
+
+    - ``str``, ``int`` and ``bool`` are strict: no coercion (cattrs' default
+      would read ``3`` as ``"3"`` and ``None`` as ``"None"``), and a boolean
+      is not an integer.
+    - ``tuple[X, ...]`` reads a JSON array only (not a string) and writes a list.
+    - Enums read and write their value; an unknown value names the allowed ones.
+    - Datetimes read ISO 8601 with a zone, and write ``2023-08-08T17:00:59.327Z``.
+    - attrs classes read and write camelCase names; ``null`` reads as absent
+      for a field with a default; optional fields that are ``None`` are not
+      written; a field's own check runs while that field is read, so that
+      the error path names it.
+    - ``UpdateAction`` is a tagged union on ``action``, with the action
+      names of the API (``setName``).
+    """
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(bool, _bool)
+    conv.register_structure_hook(datetime, _datetime)
+    conv.register_unstructure_hook(datetime, _write_datetime)
+    conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
+    conv.register_structure_hook_factory(attrs.has, _class_hook)
+    conv.register_unstructure_hook_factory(attrs.has, _class_unhook)
+    _configure_actions(conv)
+
+
+def make_converter() -> Converter:
+    """A new converter for the wire form (see ``configure_converter``)."""
+    conv = Converter(unstruct_collection_overrides={tuple: list})
+    configure_converter(conv)
+    return conv
+
+
+#: The module's converter, behind ``from_wire`` and ``to_wire``.
+converter: Final = make_converter()
+
+_READABLE: Final[frozenset[Any]] = frozenset(
+    {
+        *(getattr(model, name) for name in model.__all__ if attrs.has(getattr(model, name))),
+        *ACTIONS,
+        UpdateAction,
+        ConnectorUpdate,
+    }
+)
+
+
+# --- Errors to paths -----------------------------------------------------------
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return "required field missing"
+    if isinstance(exc, ValueError | TypeError):
+        return str(exc)
+    return f"invalid value ({type(exc).__name__}: {exc})"
+
+
+def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
+    """Every (path, reason) under *exc*, as ``cattrs.transform_error`` walks it, with wire names."""
+    if isinstance(exc, IterableValidationError):
+        iterable_notes, others = exc.group_exceptions()
+        located = [(sub, f"{path}[{note.index}]") for sub, note in iterable_notes]
+    elif isinstance(exc, ClassValidationError):
+        class_notes, others = exc.group_exceptions()
+        # Notes carry Python names; the wire's are their camelCase.
+        located = [(sub, f"{path}.{_camel(note.name)}" if path else _camel(note.name)) for sub, note in class_notes]
+    else:
+        return [(path or "$", _reason(exc))]
+    out = []
+    for sub, sub_path in located:
+        out.extend(_problems(sub, sub_path))
+    for sub in others:
+        out.extend(_problems(sub, path))
+    return out
+
+
+# --- The API -------------------------------------------------------------------
+
+
+def from_wire(data: Any, cls: type[T]) -> T:
+    """Read JSON-like *data* (as ``json.loads`` returns it) as a *cls*.
+
+    *cls* is an entity class of ``connector_domain.model``, an action class,
+    ``UpdateAction`` or ``ConnectorUpdate``. Raises ``InvalidInput`` naming
+    every offending path for data that does not fit.
+    """
+    if cls not in _READABLE:
+        raise TypeError(f"{cls!r} has no wire form")
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:
+        raise InvalidInput(_problems(exc, "")) from None
+
+
+def to_wire(obj: Any) -> Any:
+    """Write an entity, action or ``ConnectorUpdate`` as JSON-ready data (camelCase)."""
+    if type(obj) in _ACTION_SET:
+        return converter.unstructure(obj, unstructure_as=UpdateAction)
+    if not attrs.has(type(obj)) or type(obj) not in _READABLE:
+        raise TypeError(f"{type(obj).__name__} has no wire form")
+    return converter.unstructure(obj)
+
+
+_ACTION_SET: Final = frozenset(ACTIONS)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Read JSON text as a *cls*; malformed JSON is an ``InvalidInput`` too."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise InvalidInput([("$", f"not valid JSON ({exc})")]) from None
+    return from_wire(data, cls)
+
+
+def dumps(obj: Any) -> str:
+    """Write *obj* as compact JSON text."""
+    return json.dumps(to_wire(obj), separators=(",", ":"), ensure_ascii=False)
+
+
+def error_response(error: DomainError | Iterable[DomainError]) -> dict[str, Any]:
+    """The ErrorResponse envelope for one error, or several with the same HTTP status.
+
+    ``{"statusCode", "message", "errors": [{"code", "message", ...extra fields}]}``:
+    ``message`` is the first error's; each entry carries only the extra fields
+    the reference documents for its code.
+    """
+    errors = [error] if isinstance(error, DomainError) else list(error)
+    if not errors:
+        raise ValueError("an ErrorResponse needs at least one error")
+    statuses = {e.status_code for e in errors}
+    if len(statuses) > 1:
+        raise ValueError(f"errors of one response share one HTTP status, not {sorted(statuses)}")
+    return {
+        "statusCode": errors[0].status_code,
+        "message": errors[0].message,
+        "errors": [{"code": e.code, "message": e.message, **e.wire_extras()} for e in errors],
+    }

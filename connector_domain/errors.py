@@ -1,0 +1,272 @@
+"""Domain errors as values: ``DomainError`` and one class per documented code.
+
+Errors are returned, not raised: ``apply`` answers a refused input with one of
+these values. Each has ``code`` (the wire code), ``status_code`` (its HTTP
+status) and ``message`` (the documented template, filled in from the fields
+the value carries). ``extra_fields`` names the fields the ErrorResponse
+carries beside ``code`` and ``message``, in their wire spelling; only those
+the reference documents are listed.
+
+Source: ``connect-api-facts.md`` (Errors) and ``lifecycle.md`` (Messages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from .model import ConnectorStatus, IsPreviewable
+
+__all__ = [
+    "ConcurrentModification",
+    "ConnectorAlreadyCertified",
+    "ConnectorReferenceNotFound",
+    "ConnectorStagedInCertification",
+    "ConnectorStagedNotPreviewable",
+    "ConnectorStagedNotPrivate",
+    "ConnectorStagedPreviewRequestUnderProcess",
+    "DeploymentUnsupportedRegion",
+    "DomainError",
+    "DuplicateField",
+    "InvalidJsonInput",
+    "InvalidOperation",
+    "ResourceNotFound",
+]
+
+
+def _resource(resource_id: str, resource_key: str | None) -> str:
+    # The templates read "id=$resourceId or key=$resourceKey"; a resource
+    # without a key leaves that placeholder empty.
+    return f"id={resource_id} or key={resource_key or ''}"
+
+
+@attrs.frozen
+class DomainError:
+    """Base of every domain error value.
+
+    Subclasses set ``code`` and ``status_code`` and implement ``message``.
+    """
+
+    code: ClassVar[str]
+    status_code: ClassVar[int] = 400
+    #: attribute name -> wire name of the fields the ErrorResponse carries.
+    extra_fields: ClassVar[Mapping[str, str]] = {}
+
+    @property
+    def message(self) -> str:
+        """The documented message, filled in."""
+        raise NotImplementedError
+
+    def wire_extras(self) -> dict[str, Any]:
+        """The documented extra fields of this error, by wire name (absent ones omitted)."""
+        out: dict[str, Any] = {}
+        for name, wire_name in self.extra_fields.items():
+            value = getattr(self, name)
+            if value is not None:
+                out[wire_name] = value
+        return out
+
+
+@attrs.frozen
+class InvalidJsonInput(DomainError):
+    """The body is not valid JSON, or does not fit the expected shape (400).
+
+    ``detailed_error_message`` names every offending path and why.
+    """
+
+    code: ClassVar[str] = "InvalidJsonInput"
+    extra_fields: ClassVar[Mapping[str, str]] = {"detailed_error_message": "detailedErrorMessage"}
+
+    detailed_error_message: str
+
+    @property
+    def message(self) -> str:
+        return "Request body does not contain valid JSON."
+
+
+@attrs.frozen
+class InvalidOperation(DomainError):
+    """The resource's state forbids this input (400; decision, lifecycle.md).
+
+    ``input_name`` is the input's wire name (``setName``) or, for a service
+    event, its class name. ``requirement``, when set, replaces the generic
+    message with the rule that was not met.
+    """
+
+    code: ClassVar[str] = "InvalidOperation"
+
+    input_name: str
+    status: ConnectorStatus
+    requirement: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.requirement is not None:
+            return self.requirement
+        return f"{self.input_name} is not allowed while the ConnectorStaged is in status {self.status.value}"
+
+    @classmethod
+    def preview_not_pending(
+        cls, input_name: str, status: ConnectorStatus, is_previewable: IsPreviewable
+    ) -> InvalidOperation:
+        """A preview event for a connector with no preview request pending."""
+        return cls(
+            input_name,
+            status,
+            f"{input_name} is not allowed while isPreviewable is {is_previewable.value} (only while pending)",
+        )
+
+
+@attrs.frozen
+class ConcurrentModification(DomainError):
+    """The request's ``version`` is not the resource's (409)."""
+
+    code: ClassVar[str] = "ConcurrentModification"
+    status_code: ClassVar[int] = 409
+    extra_fields: ClassVar[Mapping[str, str]] = {
+        "expected_version": "expectedVersion",
+        "current_version": "currentVersion",
+    }
+
+    resource_id: str
+    resource_key: str | None
+    expected_version: int
+    current_version: int | None
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Object {_resource(self.resource_id, self.resource_key)} has a different version "
+            f"than expected. Expected: {self.expected_version} - Actual: {self.current_version}"
+        )
+
+
+@attrs.frozen
+class ConnectorStagedNotPrivate(DomainError):
+    """``addPrivateProject`` / ``removePrivateProject`` on a connector that is not private (400)."""
+
+    code: ClassVar[str] = "ConnectorStagedNotPrivate"
+
+    resource_id: str
+    resource_key: str | None
+
+    @property
+    def message(self) -> str:
+        return (
+            "The operation is not valid because ConnectorStaged with "
+            f"{_resource(self.resource_id, self.resource_key)} is not private"
+        )
+
+
+@attrs.frozen
+class ConnectorStagedPreviewRequestUnderProcess(DomainError):
+    """A preview request is already pending (400)."""
+
+    code: ClassVar[str] = "ConnectorStagedPreviewRequestUnderProcess"
+
+    @property
+    def message(self) -> str:
+        return "The ConnectorStaged preview request is already in progress"
+
+
+@attrs.frozen
+class ConnectorStagedInCertification(DomainError):
+    """``publish`` with certification while certification is under way (400)."""
+
+    code: ClassVar[str] = "ConnectorStagedInCertification"
+
+    @property
+    def message(self) -> str:
+        return "The ConnectorStaged is already in certification"
+
+
+@attrs.frozen
+class ConnectorAlreadyCertified(DomainError):
+    """``publish`` with certification of a certified connector without changes (400)."""
+
+    code: ClassVar[str] = "ConnectorAlreadyCertified"
+
+    @property
+    def message(self) -> str:
+        return "The ConnectorStaged is already certified"
+
+
+@attrs.frozen
+class ConnectorStagedNotPreviewable(DomainError):
+    """A preview deployment of a connector whose ``isPreviewable`` is not ``true`` (400)."""
+
+    code: ClassVar[str] = "ConnectorStagedNotPreviewable"
+
+    resource_id: str
+    resource_key: str | None
+    version: int
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Connector {_resource(self.resource_id, self.resource_key)} with version {self.version} is not previewable"
+        )
+
+
+@attrs.frozen
+class ResourceNotFound(DomainError):
+    """No resource has this id or key (404)."""
+
+    code: ClassVar[str] = "ResourceNotFound"
+    status_code: ClassVar[int] = 404
+
+    id: str | None = None
+    key: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.key is not None and self.id is None:
+            return f"The Resource with key '{self.key}' was not found."
+        return f"The Resource with ID '{self.id}' was not found."
+
+
+@attrs.frozen
+class DuplicateField(DomainError):
+    """A value that must be unique (a key) is already used (400)."""
+
+    code: ClassVar[str] = "DuplicateField"
+    extra_fields: ClassVar[Mapping[str, str]] = {
+        "field": "field",
+        "duplicate_value": "duplicateValue",
+    }
+
+    field: str
+    duplicate_value: Any
+
+    @property
+    def message(self) -> str:
+        return f"A duplicate value {self.duplicate_value} exists for field {self.field}."
+
+
+@attrs.frozen
+class DeploymentUnsupportedRegion(DomainError):
+    """A deployment in a region outside ``supportedRegions`` (400)."""
+
+    code: ClassVar[str] = "DeploymentUnsupportedRegion"
+
+    region: str
+
+    @property
+    def message(self) -> str:
+        return f"Deployment unsupported region {self.region}"
+
+
+@attrs.frozen
+class ConnectorReferenceNotFound(DomainError):
+    """A deployment references a Connector that does not exist for the project (400)."""
+
+    code: ClassVar[str] = "ConnectorReferenceNotFound"
+
+    identifier: str
+    version: int
+
+    @property
+    def message(self) -> str:
+        return f"Connector '{self.identifier}' with version {self.version} not found"
