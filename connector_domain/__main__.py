@@ -4,6 +4,7 @@ Usage::
 
     python -m connector_domain STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
     python -m connector_domain            # a short lifecycle on a bundled example
+    python -m connector_domain diagram [--markdown]
 
 With two files it prints the resulting resource as JSON and exits 0, or prints
 the ErrorResponse the API would answer with and exits 1. ``--by`` and ``--at``
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import codec
+from . import codec, diagram
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
@@ -105,8 +106,23 @@ def run_example() -> int:
     return 0
 
 
+def run_diagram(argv: Sequence[str]) -> int:
+    """Print the Mermaid diagrams of the lifecycle, or with --markdown the generated part of docs/lifecycle.md."""
+    parser = argparse.ArgumentParser(
+        prog="python -m connector_domain diagram",
+        description="Print Mermaid state diagrams generated from the lifecycle tables.",
+    )
+    parser.add_argument("--markdown", action="store_true", help="print diagrams and the status-by-input matrix")
+    args = parser.parse_args(argv)
+    print(diagram.lifecycle_markdown() if args.markdown else diagram.mermaid(), end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m connector_domain``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["diagram"]:
+        return run_diagram(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m connector_domain",
         description="Apply an update request (UPDATE.json) to a ConnectorStaged (STAGED.json) and print "

@@ -48,6 +48,7 @@ from .events import (
 from .model import ConnectorStaged, ConnectorStatus, IsPreviewable
 
 __all__ = [
+    "ANY_STATUS",
     "CERTIFICATION_ASKED",
     "EDIT",
     "PREVIEW_INPUTS",
@@ -77,10 +78,10 @@ CERTIFICATION_ASKED: Final = "certification asked"
 InputKey: TypeAlias = type | str | tuple[type, str]
 Target: TypeAlias = ConnectorStatus | type[DomainError]
 
-# The preview events are judged by PREVIEW_TRANSITIONS alone: "only while
-# isPreviewable is pending, in any status". Each status row accepts them and
-# keeps its status.
-_ANY_STATUS: Final = (PreviewGranted, PreviewRejected, PreviewCancelled)
+#: The preview events, judged by PREVIEW_TRANSITIONS alone: "only while
+#: isPreviewable is pending, in any status". Each status row accepts them and
+#: keeps its status.
+ANY_STATUS: Final = (PreviewGranted, PreviewRejected, PreviewCancelled)
 
 _STATUS_ROWS: Final[Mapping[ConnectorStatus, Mapping[InputKey, Target]]] = {
     DRAFT: {
@@ -131,12 +132,12 @@ _STATUS_ROWS: Final[Mapping[ConnectorStatus, Mapping[InputKey, Target]]] = {
 
 #: status -> {input key -> target status, or the error class it answers with}.
 STATUS_TRANSITIONS: Final[Mapping[ConnectorStatus, Mapping[InputKey, Target]]] = {
-    status: {**row, **{event: status for event in _ANY_STATUS}} for status, row in _STATUS_ROWS.items()
+    status: {**row, **{event: status for event in ANY_STATUS}} for status, row in _STATUS_ROWS.items()
 }
 
 #: The inputs that move ``isPreviewable``; every other input leaves it alone,
 #: but for the coupling below.
-PREVIEW_INPUTS: Final[frozenset[type]] = frozenset({UpdatePreviewable, *_ANY_STATUS})
+PREVIEW_INPUTS: Final[frozenset[type]] = frozenset({UpdatePreviewable, *ANY_STATUS})
 
 #: isPreviewable -> {input -> target isPreviewable, or the error class it answers with}.
 PREVIEW_TRANSITIONS: Final[Mapping[IsPreviewable, Mapping[type, IsPreviewable | type[DomainError]]]] = {

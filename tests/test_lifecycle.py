@@ -1,0 +1,131 @@
+"""The lifecycle tables: their shape, the graph they draw, and the docs generated from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from connector_domain import ConnectorStatus, IsPreviewable, codec, diagram, lifecycle
+from connector_domain.actions import ACTIONS, CONTENT_ACTIONS, UpdateAction, action_name
+from connector_domain.errors import DomainError
+from connector_domain.events import ServiceEvent
+from connector_domain.reducer import _HANDLERS
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def _kinds_in_tables() -> set[type]:
+    kinds: set[type] = set()
+    for row in lifecycle.STATUS_TRANSITIONS.values():
+        for key in row:
+            if key == lifecycle.EDIT:
+                kinds.update(CONTENT_ACTIONS)
+            elif isinstance(key, tuple):
+                kinds.add(key[0])
+            else:
+                assert isinstance(key, type)
+                kinds.add(key)
+    return kinds
+
+
+class TestNamesAgree:
+    """The union, the handlers, the codec's tags and the tables name the same classes."""
+
+    def test_union_is_the_action_list(self) -> None:
+        """UpdateAction's members are exactly ACTIONS, 19 of them."""
+        assert set(get_args(UpdateAction)) == set(ACTIONS)
+        assert len(ACTIONS) == 19
+
+    def test_every_input_has_a_handler(self) -> None:
+        """Every action and every service event has exactly one handler."""
+        assert set(_HANDLERS) == set(ACTIONS) | set(get_args(ServiceEvent))
+
+    def test_every_input_appears_in_the_tables(self) -> None:
+        """Every action and service event is accepted somewhere, so none is dead."""
+        assert _kinds_in_tables() == set(ACTIONS) | set(get_args(ServiceEvent))
+
+    def test_codec_tags_are_the_wire_names(self) -> None:
+        """The codec reads every action by its wire name."""
+        names = {
+            "setName", "setDescription", "setRepository", "setSupportedRegions", "setDocumentationUrl",
+            "setIntegrationTypes", "setCreatorName", "setCreatorTitle", "setCreatorEmail", "setCreatorCompany",
+            "setCreatorNoOfContributors", "setCreatorSupportUrl", "setCreatorLogo", "addPrivateProject",
+            "removePrivateProject", "updatePreviewable", "publish", "unlist", "addCertificationComment",
+        }  # fmt: skip
+        assert {action_name(cls) for cls in ACTIONS} == names
+        for name in ("updatePreviewable", "unlist"):
+            assert action_name(type(codec.from_wire({"action": name}, UpdateAction))) == name
+
+
+class TestTables:
+    """The tables are complete and well formed."""
+
+    def test_every_status_has_a_row(self) -> None:
+        """Both tables have a row for every value of their enum."""
+        assert set(lifecycle.STATUS_TRANSITIONS) == set(ConnectorStatus)
+        assert set(lifecycle.PREVIEW_TRANSITIONS) == set(IsPreviewable)
+
+    @pytest.mark.parametrize("status", list(ConnectorStatus))
+    def test_targets_are_statuses_or_errors(self, status: ConnectorStatus) -> None:
+        """A target is a status or a DomainError class, nothing else."""
+        for target in lifecycle.STATUS_TRANSITIONS[status].values():
+            assert isinstance(target, ConnectorStatus) or issubclass(target, DomainError)
+
+    def test_processing_accepts_nothing_from_the_creator(self) -> None:
+        """Processing's row holds service events only."""
+        for key in lifecycle.STATUS_TRANSITIONS[ConnectorStatus.PROCESSING]:
+            kind = key[0] if isinstance(key, tuple) else key
+            assert kind not in ACTIONS and key != lifecycle.EDIT
+
+    def test_every_status_is_reachable_from_draft(self) -> None:
+        """Following the table's status targets from Draft reaches every status."""
+        seen, todo = {ConnectorStatus.DRAFT}, [ConnectorStatus.DRAFT]
+        while todo:
+            for target in lifecycle.STATUS_TRANSITIONS[todo.pop()].values():
+                if isinstance(target, ConnectorStatus) and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        assert seen == set(ConnectorStatus)
+
+    def test_no_status_is_a_trap(self) -> None:
+        """Every status has a way out to another status."""
+        for status, row in lifecycle.STATUS_TRANSITIONS.items():
+            assert any(isinstance(t, ConnectorStatus) and t is not status for t in row.values()), status
+
+    def test_pending_is_left_only_by_the_service(self) -> None:
+        """From pending, only the three preview events lead anywhere."""
+        row = lifecycle.PREVIEW_TRANSITIONS[IsPreviewable.PENDING]
+        leaving = {k for k, t in row.items() if isinstance(t, IsPreviewable)}
+        assert leaving == set(lifecycle.ANY_STATUS)
+
+
+class TestDocs:
+    """docs/lifecycle.md shows the tables as they are."""
+
+    def test_lifecycle_page_holds_the_generated_part(self) -> None:
+        """The generated part of docs/lifecycle.md equals what the tables render now."""
+        page = (DOCS / "lifecycle.md").read_text()
+        start = page.index(diagram.BEGIN)
+        end = page.index(diagram.END) + len(diagram.END) + 1
+        assert page[start:end] == diagram.lifecycle_markdown(), (
+            "docs/lifecycle.md is stale: regenerate it with python -m connector_domain diagram --markdown"
+        )
+
+    def test_matrix_has_a_row_per_input_key(self) -> None:
+        """The matrix lists every input key of the table once."""
+        keys = {key for row in lifecycle.STATUS_TRANSITIONS.values() for key in row}
+        rows = [line for line in diagram.matrix().splitlines() if line.startswith("| ") and "->" in line]
+        assert len(rows) == len(keys) + len(lifecycle.PREVIEW_TRANSITIONS)
+
+    def test_every_error_code_is_documented(self) -> None:
+        """docs/wire-format.md lists every error class with its HTTP status."""
+        import connector_domain.errors as errors
+
+        page = (DOCS / "wire-format.md").read_text()
+        for name in errors.__all__:
+            cls = getattr(errors, name)
+            if cls is DomainError:
+                continue
+            assert f"| `{cls.code}` | {cls.status_code} |" in page, cls.code

@@ -1,0 +1,46 @@
+"""The public names, and the core importing without Hypothesis."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import connector_domain
+from connector_domain import codec
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_documented_names_import() -> None:
+    """The names other code is written against import exactly as written."""
+    for name in (
+        "create", "apply", "apply_update", "UpdateAction", "ConnectorUpdate", "ConnectorStaged",
+        "ConnectorStagedDraft", "ConnectorStagedPagedQueryResponse", "DomainError",
+    ):  # fmt: skip
+        assert hasattr(connector_domain, name), name
+    for name in ("from_wire", "to_wire", "error_response", "InvalidInput"):
+        assert hasattr(codec, name), name
+    assert issubclass(codec.InvalidInput, ValueError)
+
+
+def test_all_lists_only_existing_names() -> None:
+    """Every name in __all__ exists, and __all__ has no duplicates."""
+    assert len(set(connector_domain.__all__)) == len(connector_domain.__all__)
+    for name in connector_domain.__all__:
+        assert hasattr(connector_domain, name), name
+
+
+def test_core_imports_without_hypothesis() -> None:
+    """The core package and its codec import with Hypothesis blocked."""
+    script = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import connector_domain, connector_domain.codec, connector_domain.diagram, connector_domain.__main__\n"
+        "assert 'hypothesis' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
+
+
+def test_package_is_typed() -> None:
+    """The package ships its py.typed marker."""
+    assert (ROOT / "connector_domain" / "py.typed").exists()
