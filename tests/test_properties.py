@@ -267,7 +267,7 @@ class TestApplyUpdate:
 
     @given(cds.connector_staged(), cds.updates(max_actions=6))
     def test_batch_is_the_fold_of_its_actions(self, staged: ConnectorStaged, update: ConnectorUpdate) -> None:
-        """A request is refused with the first action's error, else ends where the actions lead, version + 1 at most once."""
+        """A request fails with its first failing action's error, else ends where its actions lead, version + 1 once."""
         update = attrs.evolve(update, version=staged.version)
         staged_before = copy.deepcopy(staged)
         result = apply_update(staged, update, at=AT, by=BY)
