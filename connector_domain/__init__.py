@@ -5,6 +5,7 @@ and service events, the errors, and the reducer (``create``, ``apply``,
 ``apply_update``). The wire codec is ``connector_domain.codec``.
 """
 
+from .access import check_deployment, connector_snapshot
 from .actions import (
     AddCertificationComment,
     AddPrivateProject,
@@ -148,5 +149,7 @@ __all__ = [
     "UpdatePreviewable",
     "apply",
     "apply_update",
+    "check_deployment",
+    "connector_snapshot",
     "create",
 ]

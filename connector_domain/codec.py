@@ -16,13 +16,15 @@
 
 The two fields of ``ConnectorStaged`` that the wire cannot carry
 (``published_before``, ``certification_requested``) are left out; read from
-the wire they are derived (see ``ConnectorStaged``).
+the wire they are derived (see ``ConnectorStaged``). ``to_record`` and
+``from_record`` are the lossless record form that keeps them.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar, get_args, get_origin
@@ -48,9 +50,12 @@ __all__ = [
     "converter",
     "dumps",
     "error_response",
+    "from_record",
     "from_wire",
     "loads",
     "make_converter",
+    "record_converter",
+    "to_record",
     "to_wire",
 ]
 
@@ -125,15 +130,17 @@ def _bool(value: Any, _: type) -> bool:
     return value
 
 
+# Date, time to the second or finer, and a zone: what the API writes, and its offsets.
+_DATETIME: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})")
+
+
 def _datetime(value: Any, _: type) -> datetime:
     if not isinstance(value, str):
         raise _WrongType("a datetime string", value)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValueError(f"{value!r} is not a UTC datetime like 2023-08-08T17:00:59.327Z")
+    # fromisoformat alone also reads week dates, compact forms and no zone.
+    moment = datetime.fromisoformat(value) if _DATETIME.fullmatch(value) else None
+    if moment is None:
+        raise ValueError(f"{value!r} is not a datetime like 2023-08-08T17:00:59.327Z")
     # Kept to the millisecond, as the API writes it.
     return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
 
@@ -224,12 +231,12 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
     return hook if check is None else _checked(hook, check)
 
 
-def _class_hook(cls: type, conv: Converter) -> Callable[[Any, type], Any]:
+def _class_hook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any, type], Any]:
     attrs.resolve_types(cls)
     overrides = {}
     may_be_absent = set()
     for field in attrs.fields(cls):
-        if field.name in _NOT_ON_THE_WIRE:
+        if field.name in _NOT_ON_THE_WIRE and not record:
             overrides[field.name] = override(omit=True)
             continue
         wire_name = _camel(field.name)
@@ -249,11 +256,13 @@ def _class_hook(cls: type, conv: Converter) -> Callable[[Any, type], Any]:
     return structure
 
 
-def _class_unhook(cls: type, conv: Converter) -> Callable[[Any], dict[str, Any]]:
+def _class_unhook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any], dict[str, Any]]:
     attrs.resolve_types(cls)
     overrides = {}
     for field in attrs.fields(cls):
-        if field.name in _NOT_ON_THE_WIRE:
+        if field.name in _NOT_ON_THE_WIRE and record:
+            overrides[field.name] = override(rename=_camel(field.name))
+        elif field.name in _NOT_ON_THE_WIRE:
             overrides[field.name] = override(omit=True)
         else:
             overrides[field.name] = override(rename=_camel(field.name), omit_if_default=field.default is None)
@@ -291,7 +300,7 @@ def _configure_actions(conv: Converter) -> None:
     conv.register_structure_hook(UpdateAction, structure)
 
 
-def configure_converter(conv: Converter) -> None:
+def configure_converter(conv: Converter, *, record: bool = False) -> None:
     """Configure *conv* for the API's wire form.
 
     - ``str``, ``int`` and ``bool`` are strict: no coercion (cattrs' default
@@ -306,6 +315,9 @@ def configure_converter(conv: Converter) -> None:
       the error path names it.
     - ``UpdateAction`` is a tagged union on ``action``, with the action
       names of the API (``setName``).
+    - With ``record=True``, the record form: the wire form plus the two
+      fields of ``ConnectorStaged`` that the wire cannot carry
+      (``publishedBefore``, ``certificationRequested``), always written.
     """
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
@@ -314,20 +326,22 @@ def configure_converter(conv: Converter) -> None:
     conv.register_unstructure_hook(datetime, _write_datetime)
     conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
-    conv.register_structure_hook_factory(attrs.has, _class_hook)
-    conv.register_unstructure_hook_factory(attrs.has, _class_unhook)
+    conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
+    conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
     _configure_actions(conv)
 
 
-def make_converter() -> Converter:
-    """A new converter for the wire form (see ``configure_converter``)."""
+def make_converter(*, record: bool = False) -> Converter:
+    """A new converter for the wire form, or the record form (see ``configure_converter``)."""
     conv = Converter(unstruct_collection_overrides={tuple: list})
-    configure_converter(conv)
+    configure_converter(conv, record=record)
     return conv
 
 
 #: The module's converter, behind ``from_wire`` and ``to_wire``.
 converter: Final = make_converter()
+#: The record form's converter, behind ``from_record`` and ``to_record``.
+record_converter: Final = make_converter(record=True)
 
 _READABLE: Final[frozenset[Any]] = frozenset(
     {
@@ -379,21 +393,44 @@ def from_wire(data: Any, cls: type[T]) -> T:
     ``UpdateAction`` or ``ConnectorUpdate``. Raises ``InvalidInput`` naming
     every offending path for data that does not fit.
     """
+    return _structure(converter, data, cls)
+
+
+def _structure(conv: Converter, data: Any, cls: type[T]) -> T:
     if cls not in _READABLE:
         raise TypeError(f"{cls!r} has no wire form")
     try:
-        return converter.structure(data, cls)
+        return conv.structure(data, cls)
     except Exception as exc:
         raise InvalidInput(_problems(exc, "")) from None
 
 
 def to_wire(obj: Any) -> Any:
     """Write an entity, action or ``ConnectorUpdate`` as JSON-ready data (camelCase)."""
+    return _unstructure(converter, obj)
+
+
+def _unstructure(conv: Converter, obj: Any) -> Any:
     if type(obj) in _ACTION_SET:
-        return converter.unstructure(obj, unstructure_as=UpdateAction)
-    if not attrs.has(type(obj)) or type(obj) not in _READABLE:
+        return conv.unstructure(obj, unstructure_as=UpdateAction)
+    if type(obj) not in _READABLE:
         raise TypeError(f"{type(obj).__name__} has no wire form")
-    return converter.unstructure(obj)
+    return conv.unstructure(obj)
+
+
+def to_record(obj: Any) -> Any:
+    """Write *obj* in the lossless record form: the wire form, and on a ConnectorStaged
+    ``publishedBefore`` and ``certificationRequested`` too.
+
+    This is how a store saves a resource without losing where a pending
+    publish leads or whether a production Connector exists.
+    """
+    return _unstructure(record_converter, obj)
+
+
+def from_record(data: Any, cls: type[T]) -> T:
+    """Read the record form back (``to_record``'s output); absent record fields are derived as on the wire."""
+    return _structure(record_converter, data, cls)
 
 
 _ACTION_SET: Final = frozenset(ACTIONS)

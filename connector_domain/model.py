@@ -232,6 +232,11 @@ def _each(check: Check) -> Check:
     return each
 
 
+def _aware(value: Any) -> None:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError(f"expected an aware datetime, got {value!r}")
+
+
 def _tuple(value: Any) -> None:
     if not isinstance(value, tuple):
         raise TypeError(f"expected a tuple, got {type(value).__name__}")
@@ -344,7 +349,7 @@ class CertificationInfoComment:
     """
 
     user_id: str
-    datetime: datetime
+    datetime: datetime = _checked(_aware)
     comment: str
 
 
@@ -362,7 +367,7 @@ class ConnectorReportEntry:
     type: ConnectorReportEntryType
     title: str
     message: str | None = None
-    created_at: datetime
+    created_at: datetime = _checked(_aware)
 
 
 @attrs.frozen(kw_only=True)

@@ -621,6 +621,26 @@ class TestNoCoercion:
         entry = {"type": "Error", "title": "t", "createdAt": value}
         assert paths_of(entry, ConnectorReportEntry) == ["createdAt"]
 
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "2023-W32-2T17:00:59Z",
+            "20230808T170059Z",
+            "2023-08-08 17:00:59Z",
+            "2023-08-08T17:00Z",
+            "2023-13-08T17:00:59Z",
+        ],
+    )
+    def test_datetime_has_the_api_shape(self, value):
+        """Other ISO 8601 spellings (week dates, compact, a space, no seconds) and impossible dates are rejected."""
+        entry = {"type": "Error", "title": "t", "createdAt": value}
+        assert paths_of(entry, ConnectorReportEntry) == ["createdAt"]
+
+    def test_naive_datetime_cannot_be_built(self):
+        """A report entry or comment built in Python with a naive datetime is refused."""
+        with pytest.raises(ValueError, match="aware"):
+            ConnectorReportEntry(type=ConnectorReportEntryType.ERROR, title="t", created_at=datetime(2024, 1, 1))
+
 
 class TestEnums:
     """Enum values are read exactly, as strings."""

@@ -1,0 +1,81 @@
+"""Access and deployment rules: who may deploy a connector, and where.
+
+``check_deployment`` judges a deployment of a ConnectorStaged's production
+Connector (or, with ``preview``, of the staged data itself) to a project.
+``connector_snapshot`` is the production Connector a ConnectorStaged yields
+when its status reaches Published: what a mock stores and serves from
+``GET /connectors/{id}``.
+
+Source: ``lifecycle.md`` (Access and deployment rules).
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    ConnectorReferenceNotFound,
+    ConnectorStagedNotPreviewable,
+    DeploymentUnsupportedRegion,
+    DomainError,
+)
+from .model import Connector, ConnectorStaged, IsPreviewable, check_project_identifier
+
+__all__ = ["check_deployment", "connector_snapshot"]
+
+
+def check_deployment(staged: ConnectorStaged, project: str, *, preview: bool = False) -> DomainError | None:
+    """The error refusing a deployment of *staged* to *project*, or None when it is allowed.
+
+    *project* is a ProjectIdentifier, ``{region}:{projectKey}`` (``ValueError``
+    otherwise). The checks, in order:
+
+    1. a private connector is invisible to projects outside ``privateProjects``
+       (``ConnectorReferenceNotFound``); an empty list admits no project;
+    2. a preview needs ``isPreviewable`` ``true`` (``ConnectorStagedNotPreviewable``)
+       and the project in ``privateProjects``, whatever ``private`` is
+       (``ConnectorReferenceNotFound``);
+    3. a non-empty ``supportedRegions`` must hold the project's region
+       (``DeploymentUnsupportedRegion``);
+    4. a deployment that is not a preview needs a production Connector, one
+       published at least once (``ConnectorReferenceNotFound``).
+    """
+    check_project_identifier(project)
+    not_found = ConnectorReferenceNotFound(staged.key or staged.id, staged.version)
+    listed = project in staged.private_projects
+    if staged.private and not listed:
+        return not_found
+    if preview:
+        if staged.is_previewable is not IsPreviewable.TRUE:
+            return ConnectorStagedNotPreviewable(staged.id, staged.key, staged.version)
+        if not listed:
+            return not_found
+    region = project.split(":", 1)[0]
+    if staged.supported_regions and region not in {r.value for r in staged.supported_regions}:
+        return DeploymentUnsupportedRegion(region)
+    if not preview and not staged.published_before:
+        return not_found
+    return None
+
+
+def connector_snapshot(staged: ConnectorStaged) -> Connector:
+    """The production Connector that *staged* yields as it reaches Published.
+
+    It carries the staged data (``version`` included) and ``certified`` as a
+    plain boolean, absent read as false.
+    """
+    return Connector(
+        id=staged.id,
+        key=staged.key,
+        version=staged.version,
+        name=staged.name,
+        description=staged.description,
+        integration_types=staged.integration_types,
+        creator=staged.creator,
+        repository=staged.repository,
+        configurations=staged.configurations,
+        api_client=staged.api_client,
+        private=staged.private,
+        global_configuration=staged.global_configuration,
+        supported_regions=staged.supported_regions,
+        certified=bool(staged.certified),
+        documentation_url=staged.documentation_url,
+    )

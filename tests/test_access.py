@@ -1,0 +1,181 @@
+"""Deployment rules, the production Connector snapshot, and the lossless record form."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+from conftest import fixture
+from hypothesis import given
+
+from connector_domain import (
+    Connector,
+    ConnectorStaged,
+    IsPreviewable,
+    Publish,
+    PublishingSucceeded,
+    Region,
+    apply,
+    check_deployment,
+    codec,
+    connector_snapshot,
+)
+from connector_domain import strategies as cds
+
+PROJECT = "europe-west1.gcp:my-project"
+OTHER = "europe-west1.gcp:other-project"
+
+
+def _staged(**changes: object) -> ConnectorStaged:
+    base = codec.from_wire(fixture("created-draft.json"), ConnectorStaged)
+    return attrs.evolve(base, **changes)
+
+
+def _code(error: object) -> str | None:
+    return None if error is None else error.code  # type: ignore[attr-defined]
+
+
+class TestCheckDeployment:
+    """check_deployment, its four checks in their order."""
+
+    def test_private_connector_is_invisible_to_other_projects(self) -> None:
+        """A private connector answers ConnectorReferenceNotFound to a project not in privateProjects."""
+        staged = _staged(private=True, private_projects=(PROJECT,), published_before=True)
+        error = check_deployment(staged, OTHER)
+        assert _code(error) == "ConnectorReferenceNotFound"
+        assert error is not None and error.message == "Connector 'connector-key' with version 1 not found"
+        assert check_deployment(staged, PROJECT) is None
+
+    def test_empty_private_projects_admits_no_project(self) -> None:
+        """A private connector with no privateProjects admits nobody."""
+        assert _code(check_deployment(_staged(private=True, published_before=True), PROJECT)) == (
+            "ConnectorReferenceNotFound"
+        )
+
+    def test_public_connector_is_visible_to_every_project(self) -> None:
+        """A public, published connector deploys anywhere in its regions."""
+        staged = _staged(private=False, certified=True, published_before=True, supported_regions=())
+        assert check_deployment(staged, "us-east-2.aws:anyone") is None
+
+    def test_preview_needs_previewable_true(self) -> None:
+        """A preview of a connector whose isPreviewable is not true is ConnectorStagedNotPreviewable."""
+        for state in (IsPreviewable.NONE, IsPreviewable.PENDING, IsPreviewable.FALSE):
+            staged = _staged(private_projects=(PROJECT,), is_previewable=state)
+            error = check_deployment(staged, PROJECT, preview=True)
+            assert _code(error) == "ConnectorStagedNotPreviewable"
+        staged = _staged(private_projects=(PROJECT,), is_previewable=IsPreviewable.TRUE)
+        assert check_deployment(staged, PROJECT, preview=True) is None
+
+    def test_preview_needs_the_project_listed_even_when_public(self) -> None:
+        """A preview needs the project in privateProjects, whatever private is."""
+        staged = _staged(private=False, certified=True, is_previewable=IsPreviewable.TRUE)
+        assert _code(check_deployment(staged, PROJECT, preview=True)) == "ConnectorReferenceNotFound"
+
+    def test_preview_needs_no_production_connector(self) -> None:
+        """A preview of a never-published connector is allowed."""
+        staged = _staged(private_projects=(PROJECT,), is_previewable=IsPreviewable.TRUE, published_before=False)
+        assert check_deployment(staged, PROJECT, preview=True) is None
+
+    def test_region_outside_supported_regions(self) -> None:
+        """A project in a region outside supportedRegions gets DeploymentUnsupportedRegion."""
+        staged = _staged(private_projects=("us-east-2.aws:p1",), published_before=True)
+        error = check_deployment(staged, "us-east-2.aws:p1")
+        assert _code(error) == "DeploymentUnsupportedRegion"
+        assert error is not None and error.message == "Deployment unsupported region us-east-2.aws"
+
+    def test_empty_supported_regions_means_every_region(self) -> None:
+        """No supportedRegions: every region is allowed."""
+        staged = _staged(private_projects=("us-east-2.aws:p1",), supported_regions=(), published_before=True)
+        assert check_deployment(staged, "us-east-2.aws:p1") is None
+
+    def test_deployment_needs_a_production_connector(self) -> None:
+        """A non-preview deployment of a never-published connector is ConnectorReferenceNotFound."""
+        staged = _staged(private_projects=(PROJECT,), published_before=False)
+        assert _code(check_deployment(staged, PROJECT)) == "ConnectorReferenceNotFound"
+
+    def test_visibility_comes_before_previewability(self) -> None:
+        """Check 1 wins over check 2: an outsider learns nothing about previewability."""
+        staged = _staged(private=True, is_previewable=IsPreviewable.NONE)
+        assert _code(check_deployment(staged, OTHER, preview=True)) == "ConnectorReferenceNotFound"
+
+    def test_previewability_comes_before_region(self) -> None:
+        """Check 2 wins over check 3."""
+        staged = _staged(private_projects=("us-east-2.aws:p1",), is_previewable=IsPreviewable.NONE)
+        assert _code(check_deployment(staged, "us-east-2.aws:p1", preview=True)) == "ConnectorStagedNotPreviewable"
+
+    def test_region_comes_before_publication(self) -> None:
+        """Check 3 wins over check 4."""
+        staged = _staged(private_projects=("us-east-2.aws:p1",), published_before=False)
+        assert _code(check_deployment(staged, "us-east-2.aws:p1")) == "DeploymentUnsupportedRegion"
+
+    def test_project_must_be_an_identifier(self) -> None:
+        """A project that is not {region}:{projectKey} is a ValueError."""
+        with pytest.raises(ValueError):
+            check_deployment(_staged(), "my-project")
+
+    @given(cds.connector_staged(), cds.project_identifiers())
+    def test_answers_for_every_state(self, staged: ConnectorStaged, project: str) -> None:
+        """For every state and project, the answer is None or one of the four documented errors."""
+        for preview in (False, True):
+            error = check_deployment(staged, project, preview=preview)
+            assert _code(error) in {
+                None, "ConnectorReferenceNotFound", "ConnectorStagedNotPreviewable", "DeploymentUnsupportedRegion",
+            }  # fmt: skip
+
+
+class TestConnectorSnapshot:
+    """connector_snapshot: the production Connector of a published ConnectorStaged."""
+
+    def test_snapshot_after_a_private_publish(self) -> None:
+        """Publishing privately yields a private, uncertified Connector carrying the staged data."""
+        staged = apply(apply(_staged(), Publish(certification=False)), PublishingSucceeded())  # type: ignore[arg-type]
+        assert isinstance(staged, ConnectorStaged)
+        connector = connector_snapshot(staged)
+        assert isinstance(connector, Connector)
+        assert (connector.id, connector.key, connector.version) == (staged.id, staged.key, staged.version)
+        assert (connector.private, connector.certified) == (True, False)
+        assert connector.supported_regions == (Region.US_CENTRAL1_GCP, Region.EUROPE_WEST1_GCP)
+
+    def test_snapshot_writes_as_the_official_connector(self) -> None:
+        """The snapshot of staged-paged.json's resource writes like minimal.json, but for what the staged holds."""
+        staged = codec.from_wire(fixture("staged-paged.json")["results"][0], ConnectorStaged)
+        wire = codec.to_wire(connector_snapshot(staged))
+        expected = fixture("minimal.json")
+        expected["configurations"][0]["standardConfiguration"][0]["default"] = "config default value"
+        assert wire == expected
+
+    @given(cds.connector_staged())
+    def test_snapshot_round_trips_as_a_connector(self, staged: ConnectorStaged) -> None:
+        """Every snapshot is a valid Connector on the wire."""
+        connector = connector_snapshot(staged)
+        assert codec.from_wire(codec.to_wire(connector), Connector) == connector
+
+
+class TestRecordForm:
+    """to_record / from_record keep what the wire form cannot carry."""
+
+    @given(cds.connector_staged())
+    def test_record_round_trip_is_lossless(self, staged: ConnectorStaged) -> None:
+        """Every ConnectorStaged, record fields included, survives the record form."""
+        assert codec.from_record(codec.to_record(staged), ConnectorStaged) == staged
+
+    def test_record_keeps_where_a_publish_leads(self) -> None:
+        """A certified publish saved mid-Processing still leads to ReadyForCertification once loaded."""
+        processing = apply(_staged(), Publish(certification=True))
+        assert isinstance(processing, ConnectorStaged)
+        record = codec.to_record(processing)
+        assert record["certificationRequested"] is True and record["publishedBefore"] is False
+        loaded = codec.from_record(record, ConnectorStaged)
+        after = apply(loaded, PublishingSucceeded())
+        assert isinstance(after, ConnectorStaged) and after.status.value == "ReadyForCertification"
+        # The wire form cannot carry the flag: read from it, the publish is taken as private.
+        from_wire = codec.from_wire(codec.to_wire(processing), ConnectorStaged)
+        after_wire = apply(from_wire, PublishingSucceeded())
+        assert isinstance(after_wire, ConnectorStaged) and after_wire.status.value == "Published"
+
+    def test_record_is_the_wire_form_plus_two_fields(self) -> None:
+        """The record form adds publishedBefore and certificationRequested to the wire form, nothing else."""
+        staged = _staged()
+        record = codec.to_record(staged)
+        assert {k: v for k, v in record.items() if k not in ("publishedBefore", "certificationRequested")} == (
+            codec.to_wire(staged)
+        )
