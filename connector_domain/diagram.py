@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .actions import ACTIONS, action_name
+from .errors import DomainError
 from .lifecycle import (
     ANY_STATUS,
     CERTIFICATION_ASKED,
@@ -102,35 +103,31 @@ _ABBREVIATION = {
 }
 
 
+def _cell(target: ConnectorStatus | IsPreviewable | type[DomainError] | None) -> str:
+    """One matrix cell: "-" for a refusal, "-> X" for a target state, else the error's code."""
+    if target is None:
+        return "-"
+    if isinstance(target, ConnectorStatus):
+        return f"-> {_ABBREVIATION[target]}"
+    if isinstance(target, IsPreviewable):
+        return f"-> {target.value}"
+    return target.code
+
+
+def _row(label: str, cells: list[str]) -> str:
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
 def matrix() -> str:
     """The status-by-input matrix: the target of each input in each status, "-" for InvalidOperation."""
     statuses = list(STATUS_TRANSITIONS)
-    header = "| input | " + " | ".join(f"{_ABBREVIATION[s]} ({s.value})" for s in statuses) + " |"
-    lines = [header, "|---" * (len(statuses) + 1) + "|"]
-    for key in _input_keys():
-        cells = []
-        for status in statuses:
-            target = STATUS_TRANSITIONS[status].get(key)
-            if target is None:
-                cells.append("-")
-            elif isinstance(target, ConnectorStatus):
-                cells.append(f"-> {_ABBREVIATION[target]}")
-            else:
-                cells.append(target.code)
-        lines.append(f"| {_label(key)} | " + " | ".join(cells) + " |")
-    lines += ["", "| isPreviewable | " + " | ".join(_name(k) for k in _preview_inputs()) + " |"]
-    lines.append("|---" * (len(_preview_inputs()) + 1) + "|")
-    for state, row in PREVIEW_TRANSITIONS.items():
-        cells = []
-        for kind in _preview_inputs():
-            preview_target = row.get(kind)
-            if preview_target is None:
-                cells.append("-")
-            elif isinstance(preview_target, IsPreviewable):
-                cells.append(f"-> {preview_target.value}")
-            else:
-                cells.append(preview_target.code)
-        lines.append(f"| {state.value} | " + " | ".join(cells) + " |")
+    lines = [_row("input", [f"{_ABBREVIATION[s]} ({s.value})" for s in statuses]), "|---" * (len(statuses) + 1) + "|"]
+    lines += [
+        _row(_label(key), [_cell(STATUS_TRANSITIONS[status].get(key)) for status in statuses]) for key in _input_keys()
+    ]
+    kinds = _preview_inputs()
+    lines += ["", _row("isPreviewable", [_name(k) for k in kinds]), "|---" * (len(kinds) + 1) + "|"]
+    lines += [_row(state.value, [_cell(row.get(kind)) for kind in kinds]) for state, row in PREVIEW_TRANSITIONS.items()]
     return "\n".join(lines) + "\n"
 
 
