@@ -19,8 +19,12 @@ import attrs
 from .model import (
     IntegrationType,
     Region,
+    WrongTypeError,
     _all,
     _checked,
+    _each,
+    _is,
+    _of,
     _seq,
     _tuple,
     _validator,
@@ -31,6 +35,7 @@ from .model import (
 
 __all__ = [
     "ACTIONS",
+    "ACTION_TYPES",
     "CONTENT_ACTIONS",
     "AddCertificationComment",
     "AddPrivateProject",
@@ -54,6 +59,7 @@ __all__ = [
     "UpdateAction",
     "UpdatePreviewable",
     "action_name",
+    "input_name",
 ]
 
 
@@ -63,8 +69,7 @@ def _non_empty(value: Any) -> None:
 
 
 def _at_least_one(value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    _is(int)(value)
     if value < 1:
         raise ValueError(f"must be at least 1, not {value}")
 
@@ -73,14 +78,14 @@ def _at_least_one(value: Any) -> None:
 class SetName:
     """Set ``name`` (wire: ``setName``)."""
 
-    name: str
+    name: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetDescription:
     """Set ``description`` (wire: ``setDescription``)."""
 
-    description: str
+    description: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
@@ -99,7 +104,7 @@ class SetSupportedRegions:
     """Set ``supportedRegions`` (wire: ``setSupportedRegions``; ``minItems`` 1)."""
 
     regions: tuple[Region, ...] = attrs.field(
-        validator=_validator(_all(_tuple, _non_empty)), metadata={"check": _non_empty}
+        validator=_validator(_all(_tuple, _each(_is(Region)), _non_empty)), metadata={"check": _non_empty}
     )
 
 
@@ -107,42 +112,42 @@ class SetSupportedRegions:
 class SetDocumentationUrl:
     """Set ``documentationUrl`` (wire: ``setDocumentationUrl``)."""
 
-    documentation_url: str
+    documentation_url: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetIntegrationTypes:
     """Set ``integrationTypes`` (wire: ``setIntegrationTypes``; may be empty)."""
 
-    integration_types: tuple[IntegrationType, ...] = _seq()
+    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType)
 
 
 @attrs.frozen(kw_only=True)
 class SetCreatorName:
     """Set ``creator.name`` (wire: ``setCreatorName``)."""
 
-    creator_name: str
+    creator_name: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetCreatorTitle:
     """Set ``creator.title`` (wire: ``setCreatorTitle``)."""
 
-    creator_title: str
+    creator_title: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetCreatorEmail:
     """Set ``creator.email`` (wire: ``setCreatorEmail``)."""
 
-    creator_email: str
+    creator_email: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetCreatorCompany:
     """Set ``creator.company`` (wire: ``setCreatorCompany``)."""
 
-    creator_company: str
+    creator_company: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
@@ -156,14 +161,14 @@ class SetCreatorNoOfContributors:
 class SetCreatorSupportUrl:
     """Set ``creator.supportUrl`` (wire: ``setCreatorSupportUrl``)."""
 
-    creator_support_url: str
+    creator_support_url: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
 class SetCreatorLogo:
     """Set ``creator.logoUrl`` (wire: ``setCreatorLogo``; the payload field is ``logoUrl``)."""
 
-    logo_url: str
+    logo_url: str = _of(str)
 
 
 @attrs.frozen(kw_only=True)
@@ -201,7 +206,7 @@ class Publish:
     false publishes it privately, deployable only to ``privateProjects``.
     """
 
-    certification: bool
+    certification: bool = _of(bool)
 
 
 @attrs.frozen
@@ -217,7 +222,7 @@ class AddCertificationComment:
     arguments of ``apply``, which this action requires.
     """
 
-    comment: str
+    comment: str = _of(str)
 
 
 UpdateAction: TypeAlias = (
@@ -263,14 +268,6 @@ CONTENT_ACTIONS: tuple[type[UpdateAction], ...] = (
 )
 
 
-@attrs.frozen(kw_only=True)
-class ConnectorUpdate:
-    """An update request: the version the caller expects, and the actions to apply in order."""
-
-    version: int
-    actions: tuple[UpdateAction, ...] = _seq()
-
-
 #: Every update action class, in the order of the API reference.
 ACTIONS: tuple[type[UpdateAction], ...] = (
     *CONTENT_ACTIONS,
@@ -281,7 +278,29 @@ ACTIONS: tuple[type[UpdateAction], ...] = (
 )
 
 
+#: The same, as a set.
+ACTION_TYPES: frozenset[type] = frozenset(ACTIONS)
+
+
+def _is_action(value: Any) -> None:
+    if type(value) not in ACTION_TYPES:
+        raise WrongTypeError(f"expected an update action, got {type(value).__name__} {value!r}")
+
+
 def action_name(cls: type) -> str:
     """The wire name of an action class: its name with a lower-case first letter (``SetName`` -> ``setName``)."""
     name = cls.__name__
     return name[0].lower() + name[1:]
+
+
+def input_name(kind: type) -> str:
+    """The name messages and docs use for an input class: an action's wire name, else the class name."""
+    return action_name(kind) if kind in ACTION_TYPES else kind.__name__
+
+
+@attrs.frozen(kw_only=True)
+class ConnectorUpdate:
+    """An update request: the version the caller expects, and the actions to apply in order."""
+
+    version: int = _of(int)
+    actions: tuple[UpdateAction, ...] = attrs.field(validator=_validator(_all(_tuple, _each(_is_action))))

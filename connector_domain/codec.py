@@ -41,8 +41,9 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from . import model
-from .actions import ACTIONS, ConnectorUpdate, UpdateAction, action_name
+from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .errors import DomainError, InvalidJsonInput
+from .model import utc_millisecond
 
 __all__ = [
     "InvalidInput",
@@ -141,8 +142,7 @@ def _datetime(value: Any, _: type) -> datetime:
     moment = datetime.fromisoformat(value) if _DATETIME.fullmatch(value) else None
     if moment is None:
         raise ValueError(f"{value!r} is not a datetime like 2023-08-08T17:00:59.327Z")
-    # Kept to the millisecond, as the API writes it.
-    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+    return utc_millisecond(moment)
 
 
 def _write_datetime(value: datetime) -> str:
@@ -411,7 +411,7 @@ def to_wire(obj: Any) -> Any:
 
 
 def _unstructure(conv: Converter, obj: Any) -> Any:
-    if type(obj) in _ACTION_SET:
+    if type(obj) in ACTION_TYPES:
         return conv.unstructure(obj, unstructure_as=UpdateAction)
     if type(obj) not in _READABLE:
         raise TypeError(f"{type(obj).__name__} has no wire form")
@@ -431,9 +431,6 @@ def to_record(obj: Any) -> Any:
 def from_record(data: Any, cls: type[T]) -> T:
     """Read the record form back (``to_record``'s output); absent record fields are derived as on the wire."""
     return _structure(record_converter, data, cls)
-
-
-_ACTION_SET: Final = frozenset(ACTIONS)
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:

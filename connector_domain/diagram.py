@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .actions import ACTIONS, action_name
+from .actions import input_name
 from .errors import DomainError
 from .lifecycle import (
     ANY_STATUS,
@@ -43,8 +43,7 @@ def _label(key: InputKey) -> str:
 
 
 def _name(kind: type) -> str:
-    # Actions by their wire name, service events by their class name.
-    return action_name(kind) if kind in ACTIONS else kind.__name__
+    return input_name(kind)
 
 
 def _input_keys() -> list[InputKey]:

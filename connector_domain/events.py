@@ -18,7 +18,7 @@ from typing import TypeAlias
 import attrs
 
 from .actions import UpdateAction
-from .model import ConnectorConfigurationApplication, ConnectorReport, _seq
+from .model import ConnectorConfigurationApplication, ConnectorReport, _of, _seq
 
 __all__ = [
     "CertificationFailed",
@@ -35,14 +35,14 @@ __all__ = [
 
 
 def _configurations() -> tuple[ConnectorConfigurationApplication, ...] | None:
-    return _seq(optional=True)  # type: ignore[no-any-return]
+    return _seq(of=ConnectorConfigurationApplication, optional=True)  # type: ignore[no-any-return]
 
 
 @attrs.frozen(kw_only=True)
 class PublishingSucceeded:
     """The publish request passed validation (Processing -> ReadyForCertification or Published)."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
     configurations: tuple[ConnectorConfigurationApplication, ...] | None = _configurations()
 
 
@@ -50,7 +50,7 @@ class PublishingSucceeded:
 class PublishingFailed:
     """The publish request failed validation (Processing -> Failed)."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,21 +62,21 @@ class CertificationStarted:
 class CertificationPassed:
     """Certification approved (InCertification -> Published)."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
 
 
 @attrs.frozen(kw_only=True)
 class CertificationFailed:
     """Certification rejected (InCertification -> Failed)."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
 
 
 @attrs.frozen(kw_only=True)
 class PreviewGranted:
     """The preview request passed: ``isPreviewable`` ``pending`` -> ``true``."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
     configurations: tuple[ConnectorConfigurationApplication, ...] | None = _configurations()
 
 
@@ -84,7 +84,7 @@ class PreviewGranted:
 class PreviewRejected:
     """The preview request failed: ``isPreviewable`` ``pending`` -> ``false``."""
 
-    report: ConnectorReport | None = None
+    report: ConnectorReport | None = _of(ConnectorReport, default=None)
 
 
 @attrs.frozen(kw_only=True)

@@ -5,7 +5,8 @@ Rules of this module:
 - Every status fact lives here, as data: which inputs each status accepts and
   where each leads; which inputs the previewability accepts and where each
   leads. The reducer looks its answer up; it has no branch of its own on a
-  status.
+  status or on ``isPreviewable``. The one coupling of the two machines that
+  no table fits (``setRepository``) is the commented function at the end.
 - No payloads and no entity fields, except in ``input_key``, which qualifies
   an input's key when data decides its target (as h11 writes
   ``(Response, _SWITCH_CONNECT)``).
@@ -54,6 +55,7 @@ __all__ = [
     "PREVIEW_INPUTS",
     "PREVIEW_TRANSITIONS",
     "REPOSITORY_CHANGE_PREVIEWABLE",
+    "repository_change_previewable",
     "STATUS_TRANSITIONS",
     "InputKey",
     "Target",
@@ -153,11 +155,20 @@ PREVIEW_TRANSITIONS: Final[Mapping[IsPreviewable, Mapping[type, IsPreviewable | 
 }
 
 # The one coupling between the machines that no table fits: previewability
-# belongs to the code at url@tag, so a setRepository that changes url or tag
-# sets isPreviewable to `none` (and clears previewableReport), and one sent
-# while a preview request is pending is refused with
-# ConnectorStagedPreviewRequestUnderProcess (decisions, lifecycle.md).
+# belongs to the code at url@tag, so a setRepository sent while a preview
+# request is pending is refused with ConnectorStagedPreviewRequestUnderProcess
+# (even with the same repository: the precondition comes before the no-op
+# rule), and one that changes url or tag sets isPreviewable to `none` (and
+# clears previewableReport). Decisions, lifecycle.md.
 REPOSITORY_CHANGE_PREVIEWABLE: Final = IsPreviewable.NONE
+
+
+def repository_change_previewable(is_previewable: IsPreviewable) -> IsPreviewable | type[DomainError]:
+    """Where ``isPreviewable`` goes on a ``setRepository`` that changes url or tag, or the error refusing it."""
+    if is_previewable is IsPreviewable.PENDING:
+        return ConnectorStagedPreviewRequestUnderProcess
+    return REPOSITORY_CHANGE_PREVIEWABLE
+
 
 _CONTENT: Final = frozenset(CONTENT_ACTIONS)
 

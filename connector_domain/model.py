@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
@@ -144,12 +144,17 @@ APPLICATION_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]+")
 #: ProjectIdentifier, ``{region}:{projectKey}``.
 PROJECT_IDENTIFIER_PATTERN: Final = re.compile(r"[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}")
 #: The HTTPS or SSH form of a GitHub repository URL, optionally ending in ``.git``.
-GITHUB_URL_PATTERN: Final = re.compile(r"(?:https://github\.com/|git@github\.com:)[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+GITHUB_URL_PATTERN: Final = re.compile(
+    # owner and repo: letters, digits, "_", ".", "-", and not dots alone ("..").
+    r"(?:https://github\.com/|git@github\.com:)"
+    r"[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*"
+)
 
 # The wire spelling of each pattern, as the reference writes it (anchored).
 _WIRE_PATTERN: Final = {
-    KEY_PATTERN: "^[A-Za-z0-9_-]+$",
-    PROJECT_IDENTIFIER_PATTERN: "^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$",
+    KEY_PATTERN.pattern: "^[A-Za-z0-9_-]+$",
+    APPLICATION_NAME_PATTERN.pattern: "^[A-Za-z0-9_-]+$",
+    PROJECT_IDENTIFIER_PATTERN.pattern: "^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$",
 }
 
 
@@ -158,7 +163,7 @@ def _check_pattern(value: object, pattern: re.Pattern[str], *, min_len: int = 0,
         raise TypeError(f"expected a string, got {type(value).__name__}")
     # fullmatch, not match with $: "$" also matches before a trailing newline.
     if pattern.fullmatch(value) is None:
-        raise ValueError(f"{value!r} does not match {_WIRE_PATTERN.get(pattern, pattern.pattern)}")
+        raise ValueError(f"{value!r} does not match {_WIRE_PATTERN.get(pattern.pattern, pattern.pattern)}")
     if max_len and not min_len <= len(value) <= max_len:
         raise ValueError(f"{value!r} must be {min_len} to {max_len} characters long, not {len(value)}")
 
@@ -232,14 +237,53 @@ def _each(check: Check) -> Check:
     return each
 
 
-def _aware(value: Any) -> None:
+class WrongTypeError(TypeError, ValueError):
+    """A value of the wrong type given to a constructor.
+
+    Both a ``TypeError`` and a ``ValueError``: an action or value built with
+    an invalid payload raises ``ValueError``, whatever is wrong with it.
+    """
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "an integer", bool: "a boolean", tuple: "a tuple"}.get(kind, kind.__name__)
+
+
+def _is(kind: type) -> Check:
+    """A check that the value is a *kind* (an ``int`` is never a ``bool``)."""
+
+    def is_kind(value: Any) -> None:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise WrongTypeError(f"expected {_type_name(kind)}, got {type(value).__name__} {value!r}")
+
+    return is_kind
+
+
+_tuple = _is(tuple)
+
+
+def utc_millisecond(value: datetime) -> datetime:
+    """*value* in UTC, to the millisecond, as the API keeps datetimes; ValueError unless aware."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValueError(f"expected an aware datetime, got {value!r}")
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value!r} is out of the range of UTC datetimes") from None
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-def _tuple(value: Any) -> None:
-    if not isinstance(value, tuple):
-        raise TypeError(f"expected a tuple, got {type(value).__name__}")
+def _moment() -> Any:
+    """A datetime field, kept in UTC to the millisecond."""
+    return attrs.field(converter=utc_millisecond)
+
+
+def _of(kind: type, **kwargs: Any) -> Any:
+    """A field whose value must be a *kind* (or None, when its default is None)."""
+    check = _is(kind)
+    if kwargs.get("default", attrs.NOTHING) is None:
+        check = _optional(check)
+    return attrs.field(validator=_validator(check), **kwargs)
 
 
 def _checked(check: Check, **kwargs: Any) -> Any:
@@ -247,13 +291,19 @@ def _checked(check: Check, **kwargs: Any) -> Any:
     return attrs.field(validator=_validator(check), metadata={"check": check}, **kwargs)
 
 
-def _seq(item_check: Check | None = None, *, optional: bool = False, **kwargs: Any) -> Any:
-    """A tuple field, its items checked by *item_check* when given.
+def _seq(item_check: Check | None = None, *, of: type | None = None, optional: bool = False, **kwargs: Any) -> Any:
+    """A tuple field, its items of type *of* and checked by *item_check* when given.
 
     Lists are refused, so instances stay hashable and immutable. The codec
-    builds tuples itself and runs only the item check (kept in the metadata).
+    builds tuples of the right types itself and runs only the item check
+    (kept in the metadata).
     """
-    check: Check = _tuple if item_check is None else _all(_tuple, _each(item_check))
+    checks = [_tuple]
+    if of is not None:
+        checks.append(_each(_is(of)))
+    if item_check is not None:
+        checks.append(_each(item_check))
+    check: Check = _all(*checks)
     metadata = {} if item_check is None else {"item_check": item_check}
     if optional:
         check = _optional(check)
@@ -320,7 +370,7 @@ class ConnectorConfigurationApplication:
     """The configuration one application of the connector declares in ``connect.yaml``."""
 
     application_name: str = _checked(check_application_name)
-    application_type: ApplicationType
+    application_type: ApplicationType = _of(ApplicationType)
     standard_configuration: tuple[StandardConfigurationKey, ...] = _seq()
     secured_configuration: tuple[SecuredConfigurationKey, ...] = _seq()
 
@@ -349,7 +399,7 @@ class CertificationInfoComment:
     """
 
     user_id: str
-    datetime: datetime = _checked(_aware)
+    datetime: datetime = _moment()
     comment: str
 
 
@@ -364,10 +414,10 @@ class CertificationInfo:
 class ConnectorReportEntry:
     """One note of a publish or preview report."""
 
-    type: ConnectorReportEntryType
+    type: ConnectorReportEntryType = _of(ConnectorReportEntryType)
     title: str
     message: str | None = None
-    created_at: datetime = _checked(_aware)
+    created_at: datetime = _moment()
 
 
 @attrs.frozen(kw_only=True)
@@ -402,29 +452,29 @@ class ConnectorStaged:
 
     id: str
     key: str | None = _checked(_optional(check_key), default=None)
-    version: int
+    version: int = _of(int)
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] = _seq(default=())
+    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType, default=())
     creator: Creator
     repository: Repository
     configurations: tuple[ConnectorConfigurationApplication, ...] = _seq(default=())
     global_configuration: ConnectorGlobalConfiguration | None = None
     api_client: ConnectorApiClient | None = None
-    private: bool
+    private: bool = _of(bool)
     private_projects: tuple[str, ...] = _seq(check_project_identifier)
-    supported_regions: tuple[Region, ...] = _seq()
+    supported_regions: tuple[Region, ...] = _seq(of=Region)
     certification_info: CertificationInfo | None = None
-    status: ConnectorStatus = ConnectorStatus.DRAFT
+    status: ConnectorStatus = _of(ConnectorStatus, default=ConnectorStatus.DRAFT)
     publishing_report: ConnectorReport | None = None
-    already_listed: bool
-    has_changes: bool
-    is_previewable: IsPreviewable = IsPreviewable.NONE
+    already_listed: bool = _of(bool)
+    has_changes: bool = _of(bool)
+    is_previewable: IsPreviewable = _of(IsPreviewable, default=IsPreviewable.NONE)
     previewable_report: ConnectorReport | None = None
     documentation_url: str | None = None
-    certified: bool | None = None
+    certified: bool | None = _of(bool, default=None)
     published_before: bool = attrs.field(default=attrs.Factory(_published_before_default, takes_self=True))
-    certification_requested: bool = False
+    certification_requested: bool = _of(bool, default=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -438,10 +488,10 @@ class ConnectorStagedDraft:
     key: str | None = _checked(_optional(check_key), default=None)
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] | None = _seq(optional=True)
+    integration_types: tuple[IntegrationType, ...] | None = _seq(of=IntegrationType, optional=True)
     creator: Creator
     repository: Repository
-    supported_regions: tuple[Region, ...] | None = _seq(optional=True)
+    supported_regions: tuple[Region, ...] | None = _seq(of=Region, optional=True)
     private_projects: tuple[str, ...] | None = _seq(check_project_identifier, optional=True)
     documentation_url: str | None = None
 
@@ -469,13 +519,13 @@ class Connector:
     version: int
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] = _seq()
+    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType)
     creator: Creator
     repository: Repository
     configurations: tuple[ConnectorConfigurationApplication, ...] | None = _seq(optional=True)
     api_client: ConnectorApiClient | None = None
     private: bool
     global_configuration: ConnectorGlobalConfiguration | None = None
-    supported_regions: tuple[Region, ...] = _seq()
+    supported_regions: tuple[Region, ...] = _seq(of=Region)
     certified: bool
     documentation_url: str | None = None

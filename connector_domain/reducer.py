@@ -9,22 +9,22 @@ Every check runs here, once, in the order of ``lifecycle.md``:
    would change nothing changes nothing, version included).
 
 Handlers return the fields an input sets, or an error; never the status or
-the version. The reducer drops the fields that would not change, adds the
-status and previewability targets the tables give, and commits with one
-``evolve``. No clock, no I/O: time (``at``) and author (``by``) are arguments.
+the version, and ``isPreviewable`` only for the coupling that ``lifecycle``
+names. The reducer drops the fields that would not change, adds the status
+and previewability targets the tables give, and commits with one ``evolve``.
+No clock, no I/O: time (``at``) and author (``by``) are arguments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final, TypeAlias
 
 import attrs
 
-from . import lifecycle
+from . import actions, lifecycle
 from .actions import (
-    ACTIONS,
     AddCertificationComment,
     AddPrivateProject,
     ConnectorUpdate,
@@ -45,13 +45,11 @@ from .actions import (
     SetSupportedRegions,
     Unlist,
     UpdatePreviewable,
-    action_name,
 )
 from .errors import (
     ConcurrentModification,
     ConnectorAlreadyCertified,
     ConnectorStagedNotPrivate,
-    ConnectorStagedPreviewRequestUnderProcess,
     DomainError,
     InvalidOperation,
 )
@@ -75,6 +73,7 @@ from .model import (
     IntegrationType,
     IsPreviewable,
     Repository,
+    utc_millisecond,
 )
 
 __all__ = ["apply", "apply_update", "create", "input_name"]
@@ -82,13 +81,10 @@ __all__ = ["apply", "apply_update", "create", "input_name"]
 Changes: TypeAlias = dict[str, Any]
 _Handler: TypeAlias = Callable[[ConnectorStaged, Any, datetime | None, str | None], "Changes | DomainError"]
 
-_ACTION_TYPES: Final = frozenset(ACTIONS)
-
 
 def input_name(event: Input) -> str:
     """The name an error message uses for *event*: an action's wire name, an event's class name."""
-    kind = type(event)
-    return action_name(kind) if kind in _ACTION_TYPES else kind.__name__
+    return actions.input_name(type(event))
 
 
 # --- create --------------------------------------------------------------------
@@ -195,9 +191,7 @@ def _moment(event: Input, at: datetime | None, by: str | None) -> datetime | Non
         return at
     if at is None or by is None:
         raise ValueError("addCertificationComment needs both at (the time) and by (the author)")
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("at must be an aware datetime")
-    return at.astimezone(UTC).replace(microsecond=at.microsecond // 1000 * 1000)
+    return utc_millisecond(at)
 
 
 def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str | None) -> Changes | DomainError:
@@ -254,17 +248,13 @@ def _field(field: str, payload: str | None = None) -> _Handler:
 
 
 def _set_repository(staged: ConnectorStaged, action: SetRepository, _at: Any, _by: Any) -> Changes | DomainError:
-    if staged.is_previewable is IsPreviewable.PENDING:
-        return ConnectorStagedPreviewRequestUnderProcess()
+    previewable = lifecycle.repository_change_previewable(staged.is_previewable)
+    if not isinstance(previewable, IsPreviewable):
+        return previewable()
     repository = Repository(url=action.url, tag=action.tag)
     if repository == staged.repository:
         return {}
-    # See lifecycle.REPOSITORY_CHANGE_PREVIEWABLE.
-    return {
-        "repository": repository,
-        "is_previewable": lifecycle.REPOSITORY_CHANGE_PREVIEWABLE,
-        "previewable_report": None,
-    }
+    return {"repository": repository, "is_previewable": previewable, "previewable_report": None}
 
 
 def _add_private_project(
