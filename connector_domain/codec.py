@@ -43,6 +43,7 @@ from cattrs.strategies import configure_tagged_union
 from . import model
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .errors import DomainError, InvalidJsonInput
+from .events import ServiceEvent
 from .model import utc_millisecond
 
 __all__ = [
@@ -300,6 +301,32 @@ def _configure_actions(conv: Converter) -> None:
     conv.register_structure_hook(UpdateAction, structure)
 
 
+def _configure_events(conv: Converter) -> None:
+    """``ServiceEvent`` as a tagged union on ``type``, the event's class name.
+
+    Not part of the Connect API: service events never come from a creator.
+    This form is for the out-of-band channels of servers and mocks (and the
+    conformance kit) that deliver events to a system under test.
+    """
+    configure_tagged_union(ServiceEvent, conv, tag_generator=lambda cls: cls.__name__, tag_name="type")
+    tagged = conv.get_structure_hook(ServiceEvent)
+    tags = {cls.__name__ for cls in get_args(ServiceEvent)}
+
+    def structure(value: Any, t: Any) -> Any:
+        if not isinstance(value, dict):
+            raise _WrongType("an object", value)
+        if "type" not in value:
+            raise _at_field("type", KeyError("type"), ServiceEvent)
+        tag = value["type"]
+        if not isinstance(tag, str):
+            raise _at_field("type", _WrongType("a string", tag), ServiceEvent)
+        if tag not in tags:
+            raise _at_field("type", ValueError(f"unknown service event {tag!r}"), ServiceEvent)
+        return tagged(value, t)
+
+    conv.register_structure_hook(ServiceEvent, structure)
+
+
 def configure_converter(conv: Converter, *, record: bool = False) -> None:
     """Configure *conv* for the API's wire form.
 
@@ -329,6 +356,7 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
     conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
     _configure_actions(conv)
+    _configure_events(conv)
 
 
 def make_converter(*, record: bool = False) -> Converter:
@@ -349,6 +377,8 @@ _READABLE: Final[frozenset[Any]] = frozenset(
         *ACTIONS,
         UpdateAction,
         ConnectorUpdate,
+        *get_args(ServiceEvent),
+        ServiceEvent,
     }
 )
 
@@ -413,9 +443,14 @@ def to_wire(obj: Any) -> Any:
 def _unstructure(conv: Converter, obj: Any) -> Any:
     if type(obj) in ACTION_TYPES:
         return conv.unstructure(obj, unstructure_as=UpdateAction)
+    if type(obj) in _EVENT_TYPES:
+        return conv.unstructure(obj, unstructure_as=ServiceEvent)
     if type(obj) not in _READABLE:
         raise TypeError(f"{type(obj).__name__} has no wire form")
     return conv.unstructure(obj)
+
+
+_EVENT_TYPES: Final = frozenset(get_args(ServiceEvent))
 
 
 def to_record(obj: Any) -> Any:

@@ -61,7 +61,7 @@ from connector_domain.errors import (
     InvalidOperation,
     ResourceNotFound,
 )
-from connector_domain.events import PublishingSucceeded
+from connector_domain.events import CertificationStarted, PreviewGranted, PublishingSucceeded, ServiceEvent
 from connector_domain.model import (
     ApplicationType,
     CertificationInfoComment,
@@ -1615,11 +1615,35 @@ class TestOnlyInvalidInputEscapes:
 class TestNoWireForm:
     """``from_wire`` reads only the wire classes."""
 
-    @pytest.mark.parametrize(
-        "cls", [dict, str, int, ConnectorStatus, InvalidJsonInput, DomainError, PublishingSucceeded, object]
-    )
+    @pytest.mark.parametrize("cls", [dict, str, int, ConnectorStatus, InvalidJsonInput, DomainError, object])
     def test_type_error(self, cls):
         """A class that has no wire form raises TypeError (a programming error), not InvalidInput."""
         with pytest.raises(TypeError) as info:
             from_wire({}, cls)
         assert not isinstance(info.value, InvalidInput)
+
+
+class TestServiceEvents:
+    """Service events have an out-of-band wire form, tagged by ``type``, for servers and mocks."""
+
+    def test_event_round_trips_with_its_type(self):
+        """An event is written with its class name as ``type`` and read back equal."""
+        event = PreviewGranted(report=None, configurations=())
+        wire = to_wire(event)
+        assert wire == {"type": "PreviewGranted", "configurations": []}
+        assert from_wire(wire, ServiceEvent) == event
+        assert to_wire(CertificationStarted()) == {"type": "CertificationStarted"}
+
+    def test_unknown_or_missing_type(self):
+        """An unknown or missing ``type`` is reported at ``type``."""
+        for doc, reason in (({"type": "Publish"}, "unknown service event 'Publish'"), ({}, "required field missing")):
+            with pytest.raises(InvalidInput) as info:
+                from_wire(doc, ServiceEvent)
+            assert info.value.problems == [("type", reason)]
+
+    def test_event_payload_is_checked(self):
+        """A malformed report inside an event names its path."""
+        with pytest.raises(InvalidInput) as info:
+            from_wire({"type": "PublishingSucceeded", "report": {"entries": "x"}}, ServiceEvent)
+        assert [p for p, _ in info.value.problems] == ["report.entries"]
+        assert from_wire({"type": "PublishingSucceeded"}, PublishingSucceeded) == PublishingSucceeded()
