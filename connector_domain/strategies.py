@@ -155,7 +155,8 @@ def project_identifier_near_misses() -> st.SearchStrategy[str]:
 
 def repository_urls() -> st.SearchStrategy[str]:
     """GitHub repository URLs in the HTTPS and SSH forms."""
-    part = st.text(_KEY_ALPHABET + ".", min_size=1, max_size=12)
+    # An owner or repository name is not made of dots alone.
+    part = st.text(_KEY_ALPHABET + ".", min_size=1, max_size=12).filter(lambda p: p.strip("."))
     suffix = st.sampled_from(["", ".git"])
     return st.builds(
         lambda prefix, owner, repo, end: f"{prefix}{owner}/{repo}{end}",
