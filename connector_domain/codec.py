@@ -27,7 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar, get_args, get_origin
+from typing import Any, Final, TypeVar, get_args, get_origin, overload
 
 import attrs
 from cattrs import Converter
@@ -416,7 +416,11 @@ def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
 # --- The API -------------------------------------------------------------------
 
 
-def from_wire(data: Any, cls: type[T]) -> T:
+@overload
+def from_wire(data: Any, cls: type[T]) -> T: ...
+@overload
+def from_wire(data: Any, cls: object) -> Any: ...  # a union such as UpdateAction or ServiceEvent
+def from_wire(data: Any, cls: Any) -> Any:
     """Read JSON-like *data* (as ``json.loads`` returns it) as a *cls*.
 
     *cls* is an entity class of ``connector_domain.model``, an action class,
@@ -426,7 +430,7 @@ def from_wire(data: Any, cls: type[T]) -> T:
     return _structure(converter, data, cls)
 
 
-def _structure(conv: Converter, data: Any, cls: type[T]) -> T:
+def _structure(conv: Converter, data: Any, cls: Any) -> Any:
     if cls not in _READABLE:
         raise TypeError(f"{cls!r} has no wire form")
     try:
@@ -463,12 +467,20 @@ def to_record(obj: Any) -> Any:
     return _unstructure(record_converter, obj)
 
 
-def from_record(data: Any, cls: type[T]) -> T:
+@overload
+def from_record(data: Any, cls: type[T]) -> T: ...
+@overload
+def from_record(data: Any, cls: object) -> Any: ...  # a union such as UpdateAction or ServiceEvent
+def from_record(data: Any, cls: Any) -> Any:
     """Read the record form back (``to_record``'s output); absent record fields are derived as on the wire."""
     return _structure(record_converter, data, cls)
 
 
-def loads(text: str | bytes, cls: type[T]) -> T:
+@overload
+def loads(text: str | bytes, cls: type[T]) -> T: ...
+@overload
+def loads(text: str | bytes, cls: object) -> Any: ...  # a union such as UpdateAction or ServiceEvent
+def loads(text: str | bytes, cls: Any) -> Any:
     """Read JSON text as a *cls*; malformed JSON is an ``InvalidInput`` too."""
     try:
         data = json.loads(text)

@@ -13,9 +13,16 @@ package never imports this module.
   combination, reachable or not), ``reachable_staged`` (only states the
   lifecycle reaches from ``create``, built by running the reducer), ``updates``,
   ``paged_responses``.
-- Inputs: ``update_actions``, ``service_events``, ``inputs``; and
-  ``same_value_actions(staged)``, the content actions that would change
-  nothing on *staged*.
+- Inputs: ``update_actions``, ``service_events``, ``inputs``,
+  ``events_of(kind)``; and ``same_value_actions(staged)``, the content
+  actions that would change nothing on *staged*.
+- Wire documents: ``update_action_documents(valid=True|False)`` and
+  ``malformed_update_documents()``: JSON-like data, malformed ones included
+  (wrong types, missing fields, unknown actions, nulls).
+
+Importing this module registers the strategies with
+``hypothesis.strategies.register_type_strategy``, so ``st.from_type(Creator)``,
+``st.from_type(ConnectorStaged)`` (reachable states) and friends work.
 
 Strings are short and datetimes are UTC to the millisecond, as the API keeps
 them, so that generated values round-trip through the wire form.
@@ -31,8 +38,8 @@ import attrs
 from hypothesis import strategies as st
 
 from . import actions as a
+from . import codec, lifecycle
 from . import events as e
-from . import lifecycle
 from .model import (
     ApplicationType,
     CertificationInfo,
@@ -58,6 +65,7 @@ from .model import (
 from .reducer import apply, create
 
 __all__ = [
+    "SERVICE_EVENT_KINDS",
     "application_name_near_misses",
     "application_names",
     "certification_infos",
@@ -66,9 +74,11 @@ __all__ = [
     "creators",
     "datetimes",
     "drafts",
+    "events_of",
     "inputs",
     "key_near_misses",
     "keys",
+    "malformed_update_documents",
     "paged_responses",
     "project_identifier_near_misses",
     "project_identifiers",
@@ -79,6 +89,7 @@ __all__ = [
     "same_value_actions",
     "service_events",
     "update_actions",
+    "update_action_documents",
     "updates",
 ]
 
@@ -361,6 +372,80 @@ def service_events() -> st.SearchStrategy[e.ServiceEvent]:
     return st.one_of([strategy for kind, strategy in _INPUTS.items() if kind not in a.ACTIONS])
 
 
+#: The service event classes, in the order of lifecycle.md.
+SERVICE_EVENT_KINDS: list[type] = [kind for kind in _INPUTS if kind not in a.ACTION_TYPES]
+
+
+def events_of(kind: type) -> st.SearchStrategy[Any]:
+    """Inputs of one class (an action or a service event)."""
+    return _INPUTS[kind]
+
+
+def update_action_documents(*, valid: bool = True) -> st.SearchStrategy[Any]:
+    """Update actions as wire documents (JSON-like dicts); with ``valid=False``, malformed ones.
+
+    Malformed documents are valid ones with one thing broken: a field of the
+    wrong JSON type, a required field missing or null, a pattern off by one
+    character, an unknown or missing ``action``, or not an object at all.
+    Each is checked to be refused by the codec.
+    """
+    documents = update_actions().map(codec.to_wire)
+    if valid:
+        return documents
+    return st.one_of(
+        documents.flatmap(_break),
+        st.sampled_from([None, 3, "setName", [], True]),
+    ).filter(_is_refused)
+
+
+def _break(document: dict[str, Any]) -> st.SearchStrategy[Any]:
+    fields = [name for name in document if name != "action"]
+    breaks: list[st.SearchStrategy[Any]] = [
+        st.just({**document, "action": "setPrivate"}),  # removed from the API
+        st.just({k: v for k, v in document.items() if k != "action"}),
+        st.builds(lambda tag: {**document, "action": tag}, st.sampled_from([3, None, "SetName", "setname"])),
+    ]
+    if fields:
+        field = st.sampled_from(fields)
+        wrong: st.SearchStrategy[Any] = st.sampled_from([None, 3, "3", "true", True, [], {}, 1.5])
+        breaks += [
+            st.builds(lambda f, w: {**document, f: w}, field, wrong),
+            field.map(lambda f: {k: v for k, v in document.items() if k != f}),
+        ]
+    if "privateProject" in document:
+        breaks.append(project_identifier_near_misses().map(lambda p: {**document, "privateProject": p}))
+    return st.one_of(breaks)
+
+
+def _is_refused(document: Any) -> bool:
+    try:
+        codec.from_wire(document, a.UpdateAction)
+    except codec.InvalidInput:
+        return True
+    return False
+
+
+def malformed_update_documents() -> st.SearchStrategy[Any]:
+    """Update request bodies the codec refuses: a bad version, a bad action, or not an object."""
+    action_lists = st.lists(update_action_documents(), max_size=3)
+    return st.one_of(
+        st.builds(
+            lambda before, bad, after, version: {"version": version, "actions": [*before, bad, *after]},
+            action_lists,
+            update_action_documents(valid=False),
+            action_lists,
+            st.integers(1, 5),
+        ),
+        st.builds(
+            lambda actions, version: {"version": version, "actions": actions},
+            action_lists,
+            st.sampled_from(["1", None, 1.5, True, []]),
+        ),
+        action_lists.map(lambda actions: {"actions": actions}),
+        st.sampled_from([None, [], "update", 1, {"version": 1}, {"version": 1, "actions": "setName"}]),
+    )
+
+
 def inputs() -> st.SearchStrategy[e.Input]:
     """Any input of the reducer: an update action or a service event."""
     return st.one_of(update_actions(), service_events())
@@ -465,3 +550,24 @@ def same_value_actions(staged: ConnectorStaged) -> list[a.UpdateAction]:
         for action in found
         if not (isinstance(action, a.RemovePrivateProject) and action.private_project in staged.private_projects)
     ]
+
+
+def _register() -> None:
+    """Let ``st.from_type`` build every entity, action and request of the library."""
+    for kind, strategy in _INPUTS.items():
+        st.register_type_strategy(kind, strategy)
+    for cls, factory in (
+        (Creator, creators),
+        (Repository, repositories),
+        (ConnectorReport, reports),
+        (ConnectorConfigurationApplication, configuration_applications),
+        (CertificationInfo, certification_infos),
+        (ConnectorStagedDraft, drafts),
+        (ConnectorStaged, reachable_staged),
+        (a.ConnectorUpdate, updates),
+        (ConnectorStagedPagedQueryResponse, paged_responses),
+    ):
+        st.register_type_strategy(cls, st.deferred(factory))
+
+
+_register()

@@ -1,0 +1,221 @@
+"""The conformance kit: an adapter over the library passes it, and broken adapters are caught."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from connector_domain import (
+    AddPrivateProject,
+    ConnectorStaged,
+    ConnectorStagedDraft,
+    ConnectorStagedNotPrivate,
+    ConnectorStatus,
+    ConnectorUpdate,
+    Creator,
+    DomainError,
+    DuplicateField,
+    ServiceEvent,
+    UpdateAction,
+    apply,
+    apply_update,
+    codec,
+    create,
+)
+from connector_domain import strategies as cds
+from connector_domain.actions import CONTENT_ACTIONS
+from connector_domain.testing import AT, BY, ConformanceMachine, Response, normalize, run_conformance_test
+
+CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+
+
+class LibraryAdapter:
+    """A system under test made of the library itself: a dict of resources behind the wire form."""
+
+    ignored_fields: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.resources: dict[str, ConnectorStaged] = {}
+        self.ids = count(1)
+
+    def reset(self) -> None:
+        self.resources.clear()
+
+    def _answer(self, result: ConnectorStaged | DomainError, success: int, id: str) -> Response:
+        if isinstance(result, DomainError):
+            return Response(result.status_code, codec.error_response(result))
+        self.resources[id] = result
+        return Response(success, codec.to_wire(result))
+
+    def create(self, draft: dict[str, Any]) -> Response:
+        try:
+            parsed = codec.from_wire(draft, ConnectorStagedDraft)
+        except codec.InvalidInput as exc:
+            return Response(400, codec.error_response(exc.error))
+        if parsed.key is not None and any(s.key == parsed.key for s in self.resources.values()):
+            return self._answer(DuplicateField("key", parsed.key), 201, "")
+        id = f"connector-{next(self.ids)}"
+        return self._answer(create(parsed, id=id), 201, id)
+
+    def get(self, id: str) -> Response:
+        return Response(200, codec.to_wire(self.resources[id]))
+
+    def update(self, id: str, body: Any) -> Response:
+        try:
+            update = codec.from_wire(body, ConnectorUpdate)
+        except codec.InvalidInput as exc:
+            return Response(400, codec.error_response(exc.error))
+        return self._answer(self.apply_update(self.resources[id], update), 201, id)
+
+    def deliver(self, id: str, event: dict[str, Any]) -> Response:
+        return self._answer(apply(self.resources[id], codec.from_wire(event, ServiceEvent)), 200, id)
+
+    def apply_update(self, staged: ConnectorStaged, update: ConnectorUpdate) -> ConnectorStaged | DomainError:
+        return apply_update(staged, update, at=AT, by=BY)
+
+
+class DoubleBumpAdapter(LibraryAdapter):
+    """Broken: a request of several actions that changes something adds 2 to the version."""
+
+    def apply_update(self, staged: ConnectorStaged, update: ConnectorUpdate) -> ConnectorStaged | DomainError:
+        result = super().apply_update(staged, update)
+        if isinstance(result, ConnectorStaged) and result is not staged and len(update.actions) > 1:
+            return attrs.evolve(result, version=result.version + 1)
+        return result
+
+
+class EditsWhileProcessingAdapter(LibraryAdapter):
+    """Broken: content actions are applied while the connector is Processing."""
+
+    def apply_update(self, staged: ConnectorStaged, update: ConnectorUpdate) -> ConnectorStaged | DomainError:
+        if staged.status is ConnectorStatus.PROCESSING and all(type(a) in CONTENT_ACTIONS for a in update.actions):
+            result = super().apply_update(attrs.evolve(staged, status=ConnectorStatus.DRAFT), update)
+            if isinstance(result, ConnectorStaged):
+                return attrs.evolve(result, status=ConnectorStatus.PROCESSING)
+        return super().apply_update(staged, update)
+
+
+class ForgetsNotPrivateAdapter(LibraryAdapter):
+    """Broken: adding or removing a project on a public connector is accepted."""
+
+    def apply_update(self, staged: ConnectorStaged, update: ConnectorUpdate) -> ConnectorStaged | DomainError:
+        result = super().apply_update(staged, update)
+        if isinstance(result, ConnectorStagedNotPrivate):
+            result = super().apply_update(attrs.evolve(staged, private=True), update)
+            if isinstance(result, ConnectorStaged):
+                return attrs.evolve(result, private=False)
+        return result
+
+
+KIT_SETTINGS = settings(
+    max_examples=100 if CI else 25,
+    stateful_step_count=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+# A broken system must be caught every time: many examples, stop at the first
+# failure. Shrinking is tested once, below, as it costs far more than finding.
+CATCH_SETTINGS = settings(
+    KIT_SETTINGS,
+    max_examples=300 if CI else 150,
+    database=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+
+
+class TestTheLibraryConforms:
+    """The reference passes its own kit."""
+
+    def test_library_adapter_passes(self) -> None:
+        """run_conformance_test finds no difference between the library and itself."""
+        run_conformance_test(LibraryAdapter, settings=KIT_SETTINGS)
+
+    def test_subclassing_the_machine(self) -> None:
+        """A subclass of ConformanceMachine runs as a unittest TestCase too."""
+
+        class Machine(ConformanceMachine):
+            def make_adapter(self) -> LibraryAdapter:
+                return LibraryAdapter()
+
+        case = Machine.TestCase
+        case.settings = settings(KIT_SETTINGS, max_examples=10)
+        case("runTest").runTest()
+
+
+@pytest.mark.parametrize(
+    ("adapter", "symptom"),
+    [
+        (DoubleBumpAdapter, "resources differ"),
+        (EditsWhileProcessingAdapter, "InvalidOperation"),
+        (ForgetsNotPrivateAdapter, "ConnectorStagedNotPrivate"),
+    ],
+)
+def test_broken_adapters_are_caught(adapter: type[LibraryAdapter], symptom: str) -> None:
+    """Each broken system fails the kit, with a message naming the difference."""
+    with pytest.raises(AssertionError, match=symptom):
+        run_conformance_test(adapter, settings=CATCH_SETTINGS)
+
+
+def test_counterexample_shrinks_to_the_offending_request() -> None:
+    """The shrunk counterexample of a broken system is the creation and the one request that differs."""
+    with pytest.raises(AssertionError, match="resources differ") as raised:
+        run_conformance_test(
+            DoubleBumpAdapter, settings=settings(KIT_SETTINGS, max_examples=150, stateful_step_count=8, database=None)
+        )
+    notes = getattr(raised.value, "__notes__", [])
+    steps = [note for note in notes if note.lstrip().startswith(("state.", "connectors_")) and "teardown" not in note]
+    assert any("create_connector" in step for step in steps), notes
+    assert len(steps) == 2, steps  # create, then the request of two changing actions
+
+
+class TestNormalize:
+    """normalize drops the ignored paths, at any depth, in every array item."""
+
+    def test_drops_nested_paths(self) -> None:
+        """`a.b` and `a[].b` remove what they name and nothing else."""
+        doc = {"id": "x", "info": {"comments": [{"at": 1, "text": "a"}, {"at": 2, "text": "b"}]}, "keep": 1}
+        assert normalize(doc, ["id", "info.comments[].at", "missing.path"]) == {
+            "info": {"comments": [{"text": "a"}, {"text": "b"}]},
+            "keep": 1,
+        }
+        assert doc["id"] == "x"  # the input is not changed
+
+
+class TestStrategies:
+    """The public strategies the kit is built on."""
+
+    @given(cds.malformed_update_documents())
+    def test_malformed_documents_are_refused(self, body: Any) -> None:
+        """Every malformed request body is refused by the codec."""
+        with pytest.raises(codec.InvalidInput):
+            codec.from_wire(body, ConnectorUpdate)
+
+    @given(cds.update_action_documents())
+    def test_valid_documents_are_read(self, body: Any) -> None:
+        """Every valid action document reads as an action and writes back unchanged."""
+        assert codec.to_wire(codec.from_wire(body, UpdateAction)) == body
+
+    @given(st.from_type(ConnectorStaged), st.from_type(Creator), st.from_type(AddPrivateProject))
+    def test_registered_with_from_type(self, staged: ConnectorStaged, creator: Creator, action: Any) -> None:
+        """st.from_type builds the library's types once the strategies module is imported."""
+        assert isinstance(staged, ConnectorStaged) and isinstance(creator, Creator)
+        assert isinstance(action, AddPrivateProject)
+
+
+def test_strategies_import_hypothesis_only_when_asked() -> None:
+    """The core imports without Hypothesis; the kit needs it."""
+    script = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "import connector_domain\n"
+        "try:\n    import connector_domain.testing\nexcept ImportError: pass\nelse: raise SystemExit(1)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
