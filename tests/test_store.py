@@ -1,0 +1,538 @@
+"""The in-memory store: examples for each operation, and properties against a naive model."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from connector_domain import (
+    AddCertificationComment,
+    ConcurrentModification,
+    ConnectorStaged,
+    ConnectorStagedDraft,
+    ConnectorStagedPagedQueryResponse,
+    ConnectorStatus,
+    ConnectorUpdate,
+    Creator,
+    DomainError,
+    DuplicateField,
+    IntegrationType,
+    InvalidJsonInput,
+    InvalidOperation,
+    IsPreviewable,
+    Publish,
+    PublishingSucceeded,
+    Repository,
+    ResourceNotFound,
+    SetName,
+    UpdatePreviewable,
+    codec,
+)
+from connector_domain.events import CertificationPassed, CertificationStarted
+from connector_domain.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def draft(key: str | None = None, name: str = "A connector", types: tuple[IntegrationType, ...] | None = None):
+    return ConnectorStagedDraft(
+        key=key,
+        name=name,
+        creator=Creator(email="jane.doe@example.com"),
+        repository=Repository(url="git@github.com:example/connector.git", tag="v1.0.0"),
+        integration_types=types,
+    )
+
+
+def make_store(**kwargs: Any) -> tuple[Store, SimulatedClock]:
+    clock = SimulatedClock(START)
+    counter = iter(range(1, 1_000_000))
+    return Store(ids=lambda: f"id-{next(counter)}", clock=clock, **kwargs), clock
+
+
+def ok(result: Any) -> Any:
+    assert not isinstance(result, DomainError), result
+    return result
+
+
+def update(store: Store, id: str, *actions: Any, by: str | None = None) -> Any:
+    version = ok(store.get(id)).resource.version
+    return store.update(id, ConnectorUpdate(version=version, actions=actions), by=by)
+
+
+def certify(store: Store, id: str) -> Stored[ConnectorStaged]:
+    ok(update(store, id, Publish(certification=True)))
+    for event in (PublishingSucceeded(), CertificationStarted(), CertificationPassed()):
+        ok(store.deliver(id, event))
+    return ok(store.get(id))
+
+
+class TestCreateAndGet:
+    def test_create_gives_version_1_with_an_id_from_the_factory(self) -> None:
+        """A new resource takes the factory's id, version 1, and the store's time."""
+        store, _ = make_store()
+        stored = ok(store.create(draft("my-key")))
+        assert (stored.resource.id, stored.resource.version) == ("id-1", 1)
+        assert stored.created_at == stored.last_modified_at == START
+
+    def test_a_used_key_is_a_duplicate_field(self) -> None:
+        """Creating with a key already used gives DuplicateField on key, and creates nothing."""
+        store, _ = make_store()
+        ok(store.create(draft("my-key")))
+        assert store.create(draft("my-key")) == DuplicateField("key", "my-key")
+        assert len(store) == 1
+
+    def test_get_by_id_and_by_key(self) -> None:
+        """A resource is found by its id and by its key."""
+        store, _ = make_store()
+        stored = ok(store.create(draft("my-key")))
+        assert store.get("id-1") is stored
+        assert store.get_by_key("my-key") is stored
+
+    def test_unknown_id_and_key_are_resource_not_found(self) -> None:
+        """An unknown id or key gives ResourceNotFound with the documented message."""
+        store, _ = make_store()
+        assert store.get("nope") == ResourceNotFound(id="nope")
+        assert store.get_by_key("nope").message == "The Resource with key 'nope' was not found."
+
+    def test_a_repeated_id_from_the_factory_is_a_programming_error(self) -> None:
+        """An id factory that repeats itself raises ValueError."""
+        store = Store(ids=lambda: "same", clock=SimulatedClock(START))
+        ok(store.create(draft()))
+        with pytest.raises(ValueError, match="twice"):
+            store.create(draft())
+
+    def test_wire_form_carries_the_timestamps_and_not_the_record_fields(self) -> None:
+        """to_wire is the API's JSON plus createdAt and lastModifiedAt, without the record-only fields."""
+        store, _ = make_store()
+        wire = ok(store.create(draft("my-key"))).to_wire()
+        assert wire["createdAt"] == wire["lastModifiedAt"] == "2024-01-01T00:00:00.000Z"
+        assert "publishedBefore" not in wire and "certificationRequested" not in wire
+        assert codec.from_wire(wire, ConnectorStaged) == ok(store.get("id-1")).resource
+
+    def test_the_record_keeps_the_certification_flag(self) -> None:
+        """A resource is saved in the record form: a pending certified publish keeps its flag."""
+        store, _ = make_store()
+        ok(store.create(draft()))
+        stored = ok(update(store, "id-1", Publish(certification=True)))
+        assert stored.record["certificationRequested"] is True
+        assert codec.from_record(stored.record, ConnectorStaged) == stored.resource
+
+
+class TestUpdate:
+    def test_an_update_raises_the_version_and_lastmodifiedat(self) -> None:
+        """A change adds 1 to the version and stamps the store's time."""
+        store, clock = make_store()
+        ok(store.create(draft()))
+        clock.advance(5)
+        stored = ok(update(store, "id-1", SetName(name="New")))
+        assert stored.resource.version == 2
+        assert stored.created_at == START
+        assert stored.last_modified_at == START + timedelta(seconds=5)
+
+    def test_a_stale_version_is_a_concurrent_modification(self) -> None:
+        """An update at another version is refused with expected and current versions."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        result = store.update("id-1", ConnectorUpdate(version=7, actions=(SetName(name="x"),)))
+        assert result == ConcurrentModification("id-1", "k1", 7, 1)
+
+    def test_a_no_op_changes_nothing_not_even_lastmodifiedat(self) -> None:
+        """An update that changes nothing returns the stored resource as it was."""
+        store, clock = make_store()
+        created = ok(store.create(draft(name="Same")))
+        clock.advance(1)
+        assert update(store, "id-1", SetName(name="Same")) is created
+
+    def test_update_by_key(self) -> None:
+        """An update addressed by key changes the resource with that key."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        stored = ok(store.update_by_key("k1", ConnectorUpdate(version=1, actions=(SetName(name="By key"),))))
+        assert stored.resource.name == "By key"
+        assert store.update_by_key("nope", ConnectorUpdate(version=1, actions=())) == ResourceNotFound(key="nope")
+
+    def test_a_refused_action_is_the_reducers_error(self) -> None:
+        """The store answers with the reducer's error, and keeps the resource."""
+        store, _ = make_store()
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=False)))
+        result = update(store, "id-1", SetName(name="Too early"))
+        assert isinstance(result, InvalidOperation)
+        assert ok(store.get("id-1")).resource.version == 2
+
+    def test_a_certification_comment_takes_the_store_time_and_the_author(self) -> None:
+        """addCertificationComment records the clock's time and the caller's author."""
+        store, clock = make_store()
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=True)))
+        ok(store.deliver("id-1", PublishingSucceeded()))
+        clock.advance(60)
+        stored = ok(update(store, "id-1", AddCertificationComment(comment="Looks good"), by="reviewer"))
+        (comment,) = stored.resource.certification_info.comments
+        assert (comment.user_id, comment.datetime) == ("reviewer", START + timedelta(seconds=60))
+
+    def test_concurrent_updates_lose_nothing(self) -> None:
+        """Threads updating one resource with version retries: version = 1 + successes."""
+        store, _ = make_store()
+        ok(store.create(draft()))
+        successes = []
+
+        def writer(n: int) -> None:
+            done = 0
+            for i in range(200):
+                while True:
+                    version = ok(store.get("id-1")).resource.version
+                    result = store.update("id-1", ConnectorUpdate(version=version, actions=(SetName(name=f"{n}-{i}"),)))
+                    if not isinstance(result, ConcurrentModification):
+                        ok(result)
+                        done += 1
+                        break
+            successes.append(done)
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert ok(store.get("id-1")).resource.version == 1 + sum(successes) == 801
+
+
+class TestDeleteAndConnectors:
+    def test_publishing_makes_a_production_connector(self) -> None:
+        """A resource that reaches Published has a production Connector, by id and key."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        assert isinstance(store.connector("id-1"), ResourceNotFound)
+        ok(update(store, "id-1", Publish(certification=False)))
+        ok(store.deliver("id-1", PublishingSucceeded()))
+        connector = ok(store.connector("id-1"))
+        assert connector.resource.version == 3 and connector.resource.certified is False
+        assert store.connector_by_key("k1") is connector
+
+    def test_certification_passed_updates_the_connector(self) -> None:
+        """Reaching Published through certification snapshots a certified Connector."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        certify(store, "id-1")
+        assert ok(store.connector("id-1")).resource.certified is True
+
+    def test_delete_removes_the_resource_its_key_and_its_connector(self) -> None:
+        """Delete answers the resource as it was; afterwards nothing is found, and the key is free."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        certify(store, "id-1")
+        deleted = ok(store.delete("id-1"))
+        assert deleted.resource.status is ConnectorStatus.PUBLISHED
+        assert isinstance(store.get("id-1"), ResourceNotFound)
+        assert isinstance(store.connector("id-1"), ResourceNotFound)
+        assert isinstance(store.connector_by_key("k1"), ResourceNotFound)
+        assert store.query().total == 0
+        ok(store.create(draft("k1")))
+
+    def test_delete_with_a_stale_version_deletes_nothing(self) -> None:
+        """A delete naming another version is a ConcurrentModification."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        assert isinstance(store.delete_by_key("k1", version=3), ConcurrentModification)
+        ok(store.delete_by_key("k1", version=1))
+        assert store.delete_by_key("k1") == ResourceNotFound(key="k1")
+
+    def test_reset_forgets_everything(self) -> None:
+        """After reset the store is empty."""
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        store.reset()
+        assert len(store) == 0 and isinstance(store.get_by_key("k1"), ResourceNotFound)
+
+
+class TestQuery:
+    def fill(self) -> tuple[Store, SimulatedClock]:
+        store, clock = make_store()
+        for n, types in enumerate([(IntegrationType.ERP,), (IntegrationType.CRM,), (IntegrationType.ERP,), None]):
+            ok(store.create(draft(f"key-{n}", name=f"Name {3 - n}", types=types)))
+            clock.advance(1)
+        return store, clock
+
+    def test_defaults(self) -> None:
+        """No parameters: limit 20, offset 0, creation order, the total."""
+        store, _ = self.fill()
+        page = ok(store.query())
+        assert (page.limit, page.offset, page.count, page.total) == (20, 0, 4, 4)
+        assert [s.resource.id for s in page.results] == ["id-1", "id-2", "id-3", "id-4"]
+
+    def test_paging(self) -> None:
+        """limit and offset cut a page; total counts every match."""
+        store, _ = self.fill()
+        page = ok(store.query(limit=2, offset=1))
+        assert [s.resource.id for s in page.results] == ["id-2", "id-3"]
+        assert (page.count, page.total) == (2, 4)
+        assert ok(store.query(limit=0)).results == ()
+        assert ok(store.query(offset=10)).total == 4
+
+    def test_sort(self) -> None:
+        """Sorting by one field or several, ascending or descending."""
+        store, _ = self.fill()
+        ids = lambda page: [s.resource.id for s in page.results]  # noqa: E731
+        assert ids(store.query(sort=["name asc"])) == ["id-4", "id-3", "id-2", "id-1"]
+        assert ids(store.query(sort=["createdAt desc"])) == ["id-4", "id-3", "id-2", "id-1"]
+        ok(update(store, "id-2", SetName(name="Renamed")))
+        assert ids(store.query(sort=["lastModifiedAt desc"]))[0] == "id-2"
+        assert ids(store.query(sort=["version desc", "key desc"])) == ["id-2", "id-4", "id-3", "id-1"]
+
+    def test_equal_values_keep_the_creation_order(self) -> None:
+        """Ties (a clock standing still) keep the creation order, also when descending."""
+        store, _ = make_store()
+        for n in range(3):
+            ok(store.create(draft(f"key-{n}")))
+        for sort in (["createdAt desc"], ["lastModifiedAt asc"], ["name desc"]):
+            assert [s.resource.id for s in ok(store.query(sort=sort)).results] == ["id-1", "id-2", "id-3"]
+
+    def test_filters(self) -> None:
+        """isPrivate and integrationTypes (any of) filter, and total follows them."""
+        store, _ = self.fill()
+        certify(store, "id-2")
+        assert [s.resource.id for s in ok(store.query(is_private=False)).results] == ["id-2"]
+        assert ok(store.query(is_private=True)).total == 3
+        page = ok(store.query(integration_types=["erp", IntegrationType.OTHER]))
+        assert [s.resource.id for s in page.results] == ["id-1", "id-3", "id-4"]
+        assert ok(store.query(integration_types=["crm"], is_private=True)).total == 0
+
+    @pytest.mark.parametrize(
+        ("params", "path"),
+        [
+            ({"limit": 501}, "limit"),
+            ({"limit": -1}, "limit"),
+            ({"offset": 10_001}, "offset"),
+            ({"sort": ["name"]}, "sort[0]"),
+            ({"sort": ["colour asc"]}, "sort[0]"),
+            ({"integration_types": ["fax"]}, "integrationTypes[0]"),
+            ({"is_private": "yes"}, "isPrivate"),
+        ],
+    )
+    def test_out_of_range_parameters_are_invalid_json_input(self, params: dict[str, Any], path: str) -> None:
+        """A bad parameter is an InvalidJsonInput naming it, not a crash."""
+        store, _ = self.fill()
+        result = store.query(**params)
+        assert isinstance(result, InvalidJsonInput)
+        assert result.detailed_error_message.startswith(f"{path}: ")
+
+    def test_page_as_the_model_response_and_as_json(self) -> None:
+        """A page converts to ConnectorStagedPagedQueryResponse, and its JSON carries the timestamps."""
+        store, _ = self.fill()
+        page = ok(store.query(limit=1))
+        response = page.response()
+        assert isinstance(response, ConnectorStagedPagedQueryResponse)
+        assert (response.count, response.total, response.results[0].id) == (1, 4, "id-1")
+        wire = page.to_wire()
+        assert {k: wire[k] for k in ("limit", "offset", "count", "total")} == {
+            "limit": 1,
+            "offset": 0,
+            "count": 1,
+            "total": 4,
+        }
+        assert wire["results"][0]["createdAt"] == "2024-01-01T00:00:00.000Z"
+
+
+class TestSimulation:
+    def test_manual_does_nothing_by_itself(self) -> None:
+        """In manual mode a publish waits for a delivered event, however much time passes."""
+        store, clock = make_store()
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(3600)
+        assert ok(store.get("id-1")).resource.status is ConnectorStatus.PROCESSING
+
+    def test_automatic_publishing_succeeds_after_the_delay(self) -> None:
+        """A publish is answered by PublishingSucceeded once the delay has passed, at the due time."""
+        store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=10)))
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(9.999)
+        assert ok(store.get("id-1")).resource.status is ConnectorStatus.PROCESSING
+        clock.advance(0.001)
+        stored = ok(store.get("id-1"))
+        assert stored.resource.status is ConnectorStatus.PUBLISHED
+        assert stored.last_modified_at == START + timedelta(seconds=10)
+        assert ok(store.connector("id-1")).resource.version == stored.resource.version
+
+    @pytest.mark.parametrize(("passes", "status"), [(True, ConnectorStatus.PUBLISHED), (False, ConnectorStatus.FAILED)])
+    def test_automatic_certification_follows_the_rule(self, passes: bool, status: ConnectorStatus) -> None:
+        """Certification runs by itself, step by step, and passes or fails by the user's rule."""
+        step = timedelta(seconds=1)
+        policy = Automatic(publishing_delay=step, certification_delay=step, certify=lambda _s: passes)
+        store, clock = make_store(simulation=policy)
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=True)))
+        seen = []
+        for _ in range(3):
+            clock.advance(1)
+            seen.append(ok(store.get("id-1")).resource.status)
+        assert seen == [ConnectorStatus.READY_FOR_CERTIFICATION, ConnectorStatus.IN_CERTIFICATION, status]
+
+    def test_one_late_read_catches_up_every_step(self) -> None:
+        """Events due long ago are all applied by the next operation, in order, each at its time."""
+        store, clock = make_store(simulation=Automatic())
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable(), Publish(certification=True)))
+        clock.advance(3600)
+        stored = ok(store.get("id-1"))
+        assert stored.resource.status is ConnectorStatus.PUBLISHED
+        assert stored.resource.is_previewable is IsPreviewable.TRUE
+        assert stored.last_modified_at == START + timedelta(seconds=6)
+
+    def test_switching_to_automatic_picks_up_pending_work(self) -> None:
+        """A resource left Processing in manual mode moves on once the policy is automatic."""
+        store, clock = make_store()
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=False)))
+        store.simulation = Automatic(publishing_delay=timedelta(seconds=1))
+        clock.advance(1)
+        assert ok(store.get("id-1")).resource.status is ConnectorStatus.PUBLISHED
+        store.simulation = Manual()
+        assert isinstance(store.simulation, Manual)
+
+    def test_a_deleted_resource_gets_no_late_event(self) -> None:
+        """Work planned for a deleted resource is dropped."""
+        store, clock = make_store(simulation=Automatic())
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        ok(store.delete("id-1"))
+        clock.advance(10)
+        assert len(store) == 0 and isinstance(store.connector("id-1"), ResourceNotFound)
+
+    def test_time_never_goes_backwards(self) -> None:
+        """A clock that goes back is read as standing still."""
+        times = iter([START, START - timedelta(hours=1), START + timedelta(seconds=1)])
+        store = Store(clock=lambda: next(times))
+        first = ok(store.create(draft()))
+        second = ok(store.create(draft()))
+        assert first.created_at == second.created_at == START
+        assert store.now() == START + timedelta(seconds=1)
+
+    def test_clock_advance_refuses_going_back(self) -> None:
+        """SimulatedClock moves forward only."""
+        with pytest.raises(ValueError):
+            SimulatedClock(START).advance(-1)
+
+
+# --- Properties ------------------------------------------------------------------------------
+
+_TYPES = st.sampled_from(list(IntegrationType))
+_resources = st.lists(
+    st.tuples(
+        st.none() | st.lists(_TYPES, max_size=2, unique=True).map(tuple),  # integration types
+        st.sampled_from(["alpha", "beta", "gamma"]),  # name
+        st.booleans(),  # certified (public)
+        st.integers(0, 2),  # seconds before the next create
+        st.booleans(),  # renamed later
+    ),
+    max_size=25,
+)
+_sorts = st.lists(
+    st.tuples(
+        st.sampled_from(["createdAt", "lastModifiedAt", "name", "version", "key", "id", "status"]), st.booleans()
+    ),
+    max_size=2,
+)
+
+
+def _oracle(resources: list[Stored[ConnectorStaged]], sort: list[tuple[str, bool]]) -> list[str]:
+    keys = {
+        "createdAt": lambda s: s.created_at,
+        "lastModifiedAt": lambda s: s.last_modified_at,
+        "name": lambda s: s.resource.name,
+        "version": lambda s: s.resource.version,
+        "key": lambda s: (s.resource.key is None, s.resource.key or ""),
+        "id": lambda s: s.resource.id,
+        "status": lambda s: s.resource.status.value,
+    }
+    out = sorted(resources, key=lambda s: s.sequence)
+    for field, descending in reversed(sort):
+        out = sorted(out, key=keys[field], reverse=descending)
+    return [s.resource.id for s in out]
+
+
+@given(
+    resources=_resources,
+    sort=_sorts,
+    is_private=st.none() | st.booleans(),
+    types=st.none() | st.lists(_TYPES, max_size=3),
+    limit=st.integers(0, 30),
+    offset=st.integers(0, 30),
+)
+def test_query_agrees_with_filtering_and_sorting_everything(
+    resources: list[Any], sort: list[tuple[str, bool]], is_private: bool | None, types: Any, limit: int, offset: int
+) -> None:
+    """Any query equals the naive answer: filter everything, stable-sort it, slice it."""
+    store, clock = make_store()
+    for n, (its_types, name, public, pause, _) in enumerate(resources):
+        ok(store.create(draft(f"key-{n % 7}-{n}" if n % 3 else None, name=name, types=its_types)))
+        if public:
+            certify(store, f"id-{n + 1}")
+        clock.advance(pause)
+    for n, (*_, renamed) in enumerate(resources):
+        if renamed:
+            ok(update(store, f"id-{n + 1}", SetName(name=f"renamed {n}")))
+    everything = [ok(store.get(f"id-{n + 1}")) for n in range(len(resources))]
+    matches = [
+        s
+        for s in everything
+        if (is_private is None or s.resource.private == is_private)
+        and (not types or set(types) & set(s.resource.integration_types))
+    ]
+    expected = _oracle(matches, sort)
+    page = store.query(
+        limit=limit, offset=offset, sort=[f"{f} {'desc' if d else 'asc'}" for f, d in sort], is_private=is_private,
+        integration_types=types,
+    )  # fmt: skip
+    assert isinstance(page, Page)
+    assert page.total == len(matches)
+    assert [s.resource.id for s in page.results] == expected[offset : offset + limit]
+
+
+@given(names=st.lists(st.sampled_from(["a", "b", "c"]), max_size=20), stale=st.lists(st.booleans(), max_size=20))
+def test_the_version_counts_the_changes(names: list[str], stale: list[bool]) -> None:
+    """After any run of updates, current or stale, the version is 1 + the number of changing updates."""
+    store, _ = make_store()
+    ok(store.create(draft(name="a")))
+    changes = 0
+    current = "a"
+    for name, is_stale in zip(names, stale + [False] * len(names), strict=False):
+        version = ok(store.get("id-1")).resource.version - (1 if is_stale else 0)
+        result = store.update("id-1", ConnectorUpdate(version=version, actions=(SetName(name=name),)))
+        if is_stale and version != ok(store.get("id-1")).resource.version:
+            assert isinstance(result, ConcurrentModification)
+            continue
+        ok(result)
+        if name != current:
+            changes += 1
+            current = name
+    assert ok(store.get("id-1")).resource.version == 1 + changes
+
+
+@given(keys=st.lists(st.sampled_from(["k1", "k2", "k3", None]), max_size=12), deletes=st.lists(st.integers(0, 11)))
+def test_keys_stay_unique_through_creates_and_deletes(keys: list[str | None], deletes: list[int]) -> None:
+    """A key is used by one resource at most; a deleted resource frees its key."""
+    store, _ = make_store()
+    live: dict[str, str] = {}
+    for n, key in enumerate(keys):
+        result = store.create(draft(key))
+        if key is not None and key in live:
+            assert result == DuplicateField("key", key)
+        else:
+            stored = ok(result)
+            if key is not None:
+                live[key] = stored.resource.id
+        if n in deletes and live:
+            key_to_free = sorted(live)[0]
+            ok(store.delete_by_key(key_to_free))
+            del live[key_to_free]
+    for key, id in live.items():
+        assert ok(store.get_by_key(key)).resource.id == id
+    assert sum(1 for s in ok(store.query(limit=500)).results if s.resource.key is not None) == len(live)
