@@ -5,11 +5,14 @@ Usage::
     python -m connector_domain STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
     python -m connector_domain            # a short lifecycle on a bundled example
     python -m connector_domain diagram [--markdown]
+    python -m connector_domain serve [--host 127.0.0.1] [--port 8080] [--simulate auto|manual]
 
 With two files it prints the resulting resource as JSON and exits 0, or prints
 the ErrorResponse the API would answer with and exits 1. ``--by`` and ``--at``
 give the author and time of an ``addCertificationComment`` (``--at`` defaults
-to now; this command line is the one place that reads a clock).
+to now; this command line is the one place that reads a clock). ``serve`` runs
+the local mock of the Connect API (``connector_domain.server``, which needs
+the ``server`` extra).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +121,61 @@ def run_diagram(argv: Sequence[str]) -> int:
     return 0
 
 
+def run_serve(argv: Sequence[str]) -> int:
+    """Run the local mock of the Connect API until interrupted."""
+    parser = argparse.ArgumentParser(
+        prog="python -m connector_domain serve",
+        description="Serve a local mock of the Connect API's ConnectorStaged endpoints (in memory).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
+    parser.add_argument(
+        "--simulate",
+        choices=["auto", "manual"],
+        default="auto",
+        help="auto: the simulated service answers publish and preview requests after --delay (default); "
+        "manual: service events only through POST /__mock__/connectors/drafts/{id}/events",
+    )
+    parser.add_argument("--delay", type=float, default=2.0, help="seconds each simulated step takes (default: 2)")
+    parser.add_argument(
+        "--certification",
+        choices=["pass", "fail"],
+        default="pass",
+        help="whether simulated certification passes or fails (default: pass)",
+    )
+    args = parser.parse_args(argv)
+    if args.delay < 0:
+        parser.error("--delay cannot be negative")
+    try:
+        from . import server
+    except ImportError as exc:
+        raise SystemExit(
+            f"connector_domain: serve needs the server extra ({exc.name or exc} is missing); "
+            'install it with: pip install "connector-domain[server]" (from a clone: pip install ".[server]")'
+        ) from None
+    from .store import Automatic, Manual, Simulation
+
+    simulation: Simulation = Manual()
+    if args.simulate == "auto":
+        step = timedelta(seconds=args.delay)
+        passes = args.certification == "pass"
+        simulation = Automatic(
+            publishing_delay=step,
+            preview_delay=step,
+            certification_delay=step,
+            certify=lambda _staged: passes,
+        )
+    server.serve(host=args.host, port=args.port, simulation=simulation)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m connector_domain``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["diagram"]:
         return run_diagram(argv[1:])
+    if argv[:1] == ["serve"]:
+        return run_serve(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m connector_domain",
         description="Apply an update request (UPDATE.json) to a ConnectorStaged (STAGED.json) and print "

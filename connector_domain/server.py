@@ -1,0 +1,287 @@
+"""A local mock of the Connect API over HTTP: the ConnectorStaged endpoints, on a ``Store``.
+
+Needs the ``server`` extra (Starlette and uvicorn):
+``pip install "connector-domain[server]"``; nothing in the core imports this
+module. ``python -m connector_domain serve`` runs it.
+
+The API's endpoints (``connect-api-facts.md``, Endpoints), with its JSON
+bodies, status codes and ErrorResponse envelopes:
+
+- ``POST /connectors/drafts`` (201), ``GET /connectors/drafts`` (200, a page);
+- ``GET``, ``POST`` (an update, 201) and ``DELETE`` on
+  ``/connectors/drafts/{id}`` and ``/connectors/drafts/key={key}``;
+- ``GET /connectors/{id}`` and ``GET /connectors/key={key}``: the production
+  Connector.
+
+Malformed JSON or a body of the wrong shape is ``InvalidJsonInput`` (400);
+a path or method the API does not have, a 404 ErrorResponse. What the real
+API does not have lives under ``/__mock__/``:
+
+- ``POST /__mock__/connectors/drafts/{id}/events``: deliver a service event
+  (``{"type": "PublishingSucceeded", ...}``); 200 with the resource, or the
+  ErrorResponse;
+- ``POST /__mock__/reset``: forget everything (204);
+- ``GET /__mock__/clock`` and ``POST /__mock__/clock`` with ``{"seconds": n}``:
+  read, or move forward, the simulated clock (200, ``{"now": ...}``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any, Final, TypeVar
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import codec
+from .actions import ConnectorUpdate
+from .errors import DomainError, InvalidJsonInput
+from .events import ServiceEvent
+from .model import ConnectorStagedDraft
+from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
+
+__all__ = ["DEFAULT_AUTHOR", "create_app", "serve", "serving"]
+
+T = TypeVar("T")
+
+#: The ``userId`` that ``addCertificationComment`` records when the app is given no author.
+DEFAULT_AUTHOR: Final = "mock-project"
+
+_Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _envelope(status: int, code: str, message: str) -> JSONResponse:
+    """An ErrorResponse for what no DomainError class describes (an unknown path, a server fault)."""
+    return JSONResponse(
+        {"statusCode": status, "message": message, "errors": [{"code": code, "message": message}]}, status
+    )
+
+
+def _answer(result: Stored[Any] | Page | DomainError, status: int = 200) -> JSONResponse:
+    if isinstance(result, DomainError):
+        return JSONResponse(codec.error_response(result), result.status_code)
+    return JSONResponse(result.to_wire(), status)
+
+
+async def _read(request: Request, cls: type[T]) -> T:
+    """The request's body as a *cls*; ``codec.InvalidInput`` for malformed JSON or a wrong shape."""
+    return codec.loads(await request.body(), cls)
+
+
+def _int_param(params: QueryParams, name: str, default: int | None, problems: list[str]) -> int | None:
+    text = params.get(name)
+    if text is None:
+        return default
+    try:
+        return int(text, 10)
+    except ValueError:
+        problems.append(f"{name}: expected an integer, got {text!r}")
+        return default
+
+
+def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | None:
+    text = params.get(name)
+    if text is None or text in ("true", "false"):
+        return None if text is None else text == "true"
+    problems.append(f"{name}: expected true or false, got {text!r}")
+    return None
+
+
+def create_app(
+    store: Store | None = None,
+    *,
+    clock: SimulatedClock | None = None,
+    author: str = DEFAULT_AUTHOR,
+    simulation: Simulation | None = None,
+) -> Starlette:
+    """The ASGI app of the mock, over *store* (default: a new one on *clock*).
+
+    *clock* is what ``/__mock__/clock`` moves: by default the store's clock
+    when it is a ``SimulatedClock``, else a new one that follows the system's
+    time. *author* is the ``userId`` of certification comments.
+    """
+    if store is None:
+        clock = clock or SimulatedClock()
+        store = Store(clock=clock, simulation=simulation)
+    elif clock is None and isinstance(store.clock, SimulatedClock):
+        clock = store.clock
+    if simulation is not None:
+        store.simulation = simulation
+    mock: Store = store
+
+    async def query(request: Request) -> Response:
+        params = request.query_params
+        problems: list[str] = []
+        limit = _int_param(params, "limit", LIMIT_DEFAULT, problems)
+        offset = _int_param(params, "offset", 0, problems)
+        is_private = _bool_param(params, "isPrivate", problems)
+        if problems:
+            return _answer(InvalidJsonInput("; ".join(problems)))
+        assert limit is not None and offset is not None
+        types = params.getlist("integrationTypes") or None
+        sort = params.getlist("sort")
+        return _answer(
+            mock.query(limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=types)
+        )
+
+    async def create(request: Request) -> Response:
+        return _answer(mock.create(await _read(request, ConnectorStagedDraft)), 201)
+
+    async def get(request: Request) -> Response:
+        return _answer(mock.get(request.path_params["id"]))
+
+    async def get_by_key(request: Request) -> Response:
+        return _answer(mock.get_by_key(request.path_params["key"]))
+
+    async def update(request: Request) -> Response:
+        body = await _read(request, ConnectorUpdate)
+        return _answer(mock.update(request.path_params["id"], body, by=author), 201)
+
+    async def update_by_key(request: Request) -> Response:
+        body = await _read(request, ConnectorUpdate)
+        return _answer(mock.update_by_key(request.path_params["key"], body, by=author), 201)
+
+    def _version(request: Request) -> int | InvalidJsonInput | None:
+        problems: list[str] = []
+        version = _int_param(request.query_params, "version", None, problems)
+        return InvalidJsonInput("; ".join(problems)) if problems else version
+
+    async def delete(request: Request) -> Response:
+        version = _version(request)
+        if isinstance(version, DomainError):
+            return _answer(version)
+        return _answer(mock.delete(request.path_params["id"], version=version))
+
+    async def delete_by_key(request: Request) -> Response:
+        version = _version(request)
+        if isinstance(version, DomainError):
+            return _answer(version)
+        return _answer(mock.delete_by_key(request.path_params["key"], version=version))
+
+    async def connector(request: Request) -> Response:
+        return _answer(mock.connector(request.path_params["id"]))
+
+    async def connector_by_key(request: Request) -> Response:
+        return _answer(mock.connector_by_key(request.path_params["key"]))
+
+    async def deliver(request: Request) -> Response:
+        event: ServiceEvent = await _read(request, ServiceEvent)  # type: ignore[arg-type]
+        return _answer(mock.deliver(request.path_params["id"], event))
+
+    async def reset(_request: Request) -> Response:
+        mock.reset()
+        return Response(status_code=204)
+
+    async def read_clock(_request: Request) -> Response:
+        return JSONResponse({"now": codec.converter.unstructure(mock.now())})
+
+    async def advance_clock(request: Request) -> Response:
+        data = json.loads(await request.body() or b"{}")
+        seconds = data.get("seconds") if isinstance(data, dict) else None
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            raise codec.InvalidInput([("seconds", f"expected a number of seconds, not negative, got {seconds!r}")])
+        if clock is None:
+            return _envelope(404, "ResourceNotFound", "This store's clock cannot be moved.")
+        clock.advance(timedelta(seconds=seconds))
+        return await read_clock(request)
+
+    async def invalid_input(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, codec.InvalidInput)
+        return _answer(exc.error)
+
+    async def malformed_json(_request: Request, _exc: Exception) -> Response:
+        return _answer(InvalidJsonInput("$: not valid JSON"))
+
+    async def no_endpoint(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code in (404, 405):
+            return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {request.url.path}.")
+        return _envelope(exc.status_code, "General", str(exc.detail))
+
+    async def fault(_request: Request, exc: Exception) -> Response:
+        return _envelope(500, "General", f"The mock failed: {type(exc).__name__}: {exc}")
+
+    routes = [
+        Route("/connectors/drafts", query, methods=["GET"]),
+        Route("/connectors/drafts", create, methods=["POST"]),
+        Route("/connectors/drafts/key={key}", get_by_key, methods=["GET"]),
+        Route("/connectors/drafts/key={key}", update_by_key, methods=["POST"]),
+        Route("/connectors/drafts/key={key}", delete_by_key, methods=["DELETE"]),
+        Route("/connectors/drafts/{id}", get, methods=["GET"]),
+        Route("/connectors/drafts/{id}", update, methods=["POST"]),
+        Route("/connectors/drafts/{id}", delete, methods=["DELETE"]),
+        Route("/connectors/key={key}", connector_by_key, methods=["GET"]),
+        Route("/connectors/{id}", connector, methods=["GET"]),
+        Route("/__mock__/connectors/drafts/{id}/events", deliver, methods=["POST"]),
+        Route("/__mock__/reset", reset, methods=["POST"]),
+        Route("/__mock__/clock", read_clock, methods=["GET"]),
+        Route("/__mock__/clock", advance_clock, methods=["POST"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            codec.InvalidInput: invalid_input,
+            json.JSONDecodeError: malformed_json,
+            HTTPException: no_endpoint,
+            Exception: fault,
+        },
+    )
+    app.state.store = store
+    return app
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    simulation: Simulation | None = None,
+    log_level: str = "info",
+) -> None:
+    """Run the mock until interrupted, on a new store that follows the system's time."""
+    app = create_app(simulation=simulation or Manual())
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+@contextmanager
+def serving(app: Starlette | None = None, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run *app* (default: a new mock) in a thread while the block runs; yields its base URL.
+
+    ``port=0`` takes a free port. For tests::
+
+        with serving(create_app(Store(clock=SimulatedClock(start)))) as url:
+            httpx.post(f"{url}/connectors/drafts", json=draft)
+    """
+    app = app or create_app()
+    # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets
+    # that say they are TCP, and with it on, a response written in two parts waits for the
+    # client's delayed acknowledgement (about 40 ms a request).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="connector-domain-mock", daemon=True)
+    thread.start()
+    try:
+        for _ in range(1000):
+            if server.started or not thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not server.started:
+            raise RuntimeError("the mock server did not start")
+        bound_host, bound_port = sock.getsockname()[:2]
+        yield f"http://{f'[{bound_host}]' if ':' in bound_host else bound_host}:{bound_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

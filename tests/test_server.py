@@ -1,0 +1,356 @@
+"""The mock server over real HTTP: uvicorn on a free loopback port, httpx as the client."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from connector_domain.server import create_app, serving
+from connector_domain.store import Automatic, SimulatedClock, Store
+
+ROOT = Path(__file__).parent.parent
+START = datetime(2024, 1, 1, tzinfo=UTC)
+DRAFT: dict[str, Any] = {
+    "key": "my-connector",
+    "name": "My connector",
+    "creator": {"email": "jane.doe@example.com"},
+    "repository": {"url": "git@github.com:example/my-connector.git", "tag": "v1.0.0"},
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, SimulatedClock]]:
+    """One manual-simulation server for the module, on a simulated clock."""
+    clock = SimulatedClock(START)
+    with serving(create_app(Store(clock=clock))) as url:
+        yield url, clock
+
+
+@pytest.fixture
+def client(server: tuple[str, SimulatedClock]) -> Iterator[httpx.Client]:
+    """A client of the module's server, which starts empty."""
+    with httpx.Client(base_url=server[0], timeout=10) as client:
+        assert client.post("/__mock__/reset").status_code == 204
+        yield client
+
+
+def created(client: httpx.Client, **fields: Any) -> dict[str, Any]:
+    answer = client.post("/connectors/drafts", json={**DRAFT, **fields})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def act(client: httpx.Client, id: str, version: int, *actions: dict[str, Any]) -> httpx.Response:
+    return client.post(f"/connectors/drafts/{id}", json={"version": version, "actions": list(actions)})
+
+
+def deliver(client: httpx.Client, id: str, type: str, **fields: Any) -> httpx.Response:
+    return client.post(f"/__mock__/connectors/drafts/{id}/events", json={"type": type, **fields})
+
+
+def error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The ErrorResponse of *answer*, checked: status, envelope shape and code."""
+    body = answer.json()
+    assert answer.status_code == status, answer.text
+    assert body["statusCode"] == status
+    assert body["errors"][0]["code"] == code
+    assert body["message"] == body["errors"][0]["message"]
+    return body
+
+
+class TestLifecycle:
+    def test_create_update_publish_certify_preview_delete(self, client: httpx.Client) -> None:
+        """The whole lifecycle over HTTP, with the API's status codes."""
+        staged = created(client)
+        id = staged["id"]
+        assert (staged["version"], staged["status"], staged["createdAt"]) == (1, "Draft", "2024-01-01T00:00:00.000Z")
+
+        answer = act(client, id, 1, {"action": "setName", "name": "My ERP connector"})
+        assert answer.status_code == 201 and answer.json()["version"] == 2
+        assert client.get(f"/connectors/drafts/{id}").json()["name"] == "My ERP connector"
+        assert client.get("/connectors/drafts/key=my-connector").json()["id"] == id
+
+        assert act(client, id, 2, {"action": "publish", "certification": True}).json()["status"] == "Processing"
+        error(client.get(f"/connectors/{id}"), 404, "ResourceNotFound")
+        assert deliver(client, id, "PublishingSucceeded").json()["status"] == "ReadyForCertification"
+        answer = act(client, id, 4, {"action": "addCertificationComment", "comment": "Please review"})
+        assert answer.status_code == 201
+        assert answer.json()["certificationInfo"]["comments"][0]["userId"] == "mock-project"
+        assert deliver(client, id, "CertificationStarted").status_code == 200
+        published = deliver(client, id, "CertificationPassed").json()
+        assert (published["status"], published["certified"], published["private"]) == ("Published", True, False)
+
+        connector = client.get(f"/connectors/{id}")
+        assert connector.status_code == 200
+        assert (connector.json()["version"], connector.json()["certified"]) == (published["version"], True)
+        assert client.get("/connectors/key=my-connector").json()["id"] == id
+
+        version = published["version"]
+        assert act(client, id, version, {"action": "updatePreviewable"}).json()["isPreviewable"] == "pending"
+        report = {"entries": [{"type": "Information", "title": "ok", "createdAt": "2024-01-01T00:00:00.000Z"}]}
+        granted = deliver(client, id, "PreviewGranted", report=report).json()
+        assert granted["isPreviewable"] == "true" and granted["previewableReport"] == report
+
+        deleted = client.delete(f"/connectors/drafts/{id}", params={"version": granted["version"]})
+        assert deleted.status_code == 200 and deleted.json()["version"] == granted["version"]
+        error(client.get(f"/connectors/drafts/{id}"), 404, "ResourceNotFound")
+        error(client.get(f"/connectors/{id}"), 404, "ResourceNotFound")
+
+    def test_by_key_endpoints(self, client: httpx.Client) -> None:
+        """Update and delete address a resource by key as well."""
+        created(client)
+        answer = client.post("/connectors/drafts/key=my-connector", json={"version": 1, "actions": []})
+        assert answer.status_code == 201 and answer.json()["version"] == 1
+        assert client.delete("/connectors/drafts/key=my-connector").status_code == 200
+        error(client.get("/connectors/drafts/key=my-connector"), 404, "ResourceNotFound")
+
+    def test_a_private_publish_makes_a_private_connector(self, client: httpx.Client) -> None:
+        """publish(certification: false) then PublishingSucceeded: Published, and a Connector."""
+        id = created(client)["id"]
+        act(client, id, 1, {"action": "publish", "certification": False})
+        assert deliver(client, id, "PublishingSucceeded").json()["status"] == "Published"
+        assert client.get(f"/connectors/{id}").json()["private"] is True
+
+
+class TestErrorEnvelopes:
+    def test_malformed_json(self, client: httpx.Client) -> None:
+        """A body that is not JSON is InvalidJsonInput, on create, update and event delivery."""
+        id = created(client)["id"]
+        for path in ("/connectors/drafts", f"/connectors/drafts/{id}", f"/__mock__/connectors/drafts/{id}/events"):
+            body = error(client.post(path, content=b"{not json"), 400, "InvalidJsonInput")
+            assert body["errors"][0]["detailedErrorMessage"].startswith("$: not valid JSON")
+
+    def test_a_body_of_the_wrong_shape_names_every_path(self, client: httpx.Client) -> None:
+        """A mis-shaped update is InvalidJsonInput with each offending path."""
+        id = created(client)["id"]
+        answer = client.post(
+            f"/connectors/drafts/{id}", json={"version": "1", "actions": [{"action": "setPrivate", "private": True}]}
+        )
+        detail = error(answer, 400, "InvalidJsonInput")["errors"][0]["detailedErrorMessage"]
+        assert "version: expected an integer" in detail and "actions[0].action: unknown action" in detail
+        error(client.post("/connectors/drafts", json={"name": "x"}), 400, "InvalidJsonInput")
+        error(deliver(client, id, "Teleported"), 400, "InvalidJsonInput")
+
+    def test_duplicate_key(self, client: httpx.Client) -> None:
+        """A key already used is DuplicateField with field and duplicateValue."""
+        created(client)
+        body = error(client.post("/connectors/drafts", json=DRAFT), 400, "DuplicateField")
+        assert (body["errors"][0]["field"], body["errors"][0]["duplicateValue"]) == ("key", "my-connector")
+
+    def test_not_found_everywhere(self, client: httpx.Client) -> None:
+        """Unknown ids and keys are ResourceNotFound on every endpoint."""
+        update = {"version": 1, "actions": []}
+        for answer in (
+            client.get("/connectors/drafts/nope"),
+            client.get("/connectors/drafts/key=nope"),
+            client.post("/connectors/drafts/nope", json=update),
+            client.post("/connectors/drafts/key=nope", json=update),
+            client.delete("/connectors/drafts/nope"),
+            client.delete("/connectors/drafts/key=nope"),
+            client.get("/connectors/nope"),
+            client.get("/connectors/key=nope"),
+            deliver(client, "nope", "PreviewCancelled"),
+        ):
+            error(answer, 404, "ResourceNotFound")
+        message = client.get("/connectors/drafts/key=nope").json()["message"]
+        assert message == "The Resource with key 'nope' was not found."
+
+    def test_stale_version(self, client: httpx.Client) -> None:
+        """A stale version is 409 ConcurrentModification with both versions, on update and delete."""
+        id = created(client)["id"]
+        body = error(act(client, id, 5, {"action": "setName", "name": "x"}), 409, "ConcurrentModification")
+        assert (body["errors"][0]["expectedVersion"], body["errors"][0]["currentVersion"]) == (5, 1)
+        error(client.delete(f"/connectors/drafts/{id}", params={"version": 5}), 409, "ConcurrentModification")
+        error(client.delete(f"/connectors/drafts/{id}", params={"version": "one"}), 400, "InvalidJsonInput")
+
+    def test_the_reducers_errors(self, client: httpx.Client) -> None:
+        """Lifecycle refusals come back with their codes, over HTTP."""
+        id = created(client)["id"]
+        project = {"action": "addPrivateProject", "privateProject": "europe-west1.gcp:my-project"}
+        act(client, id, 1, {"action": "updatePreviewable"})
+        error(act(client, id, 2, {"action": "updatePreviewable"}), 400, "ConnectorStagedPreviewRequestUnderProcess")
+        act(client, id, 2, {"action": "publish", "certification": True})
+        error(act(client, id, 3, {"action": "setName", "name": "x"}), 400, "InvalidOperation")
+        deliver(client, id, "PublishingSucceeded")
+        error(act(client, id, 4, {"action": "publish", "certification": True}), 400, "ConnectorStagedInCertification")
+        deliver(client, id, "CertificationStarted")
+        version = deliver(client, id, "CertificationPassed").json()["version"]
+        error(act(client, id, version, {"action": "publish", "certification": True}), 400, "ConnectorAlreadyCertified")
+        error(act(client, id, version, project), 400, "ConnectorStagedNotPrivate")
+        error(deliver(client, id, "CertificationPassed"), 400, "InvalidOperation")
+
+    def test_unknown_path_and_method(self, client: httpx.Client) -> None:
+        """A path or method the API does not have is a 404 ErrorResponse."""
+        error(client.get("/connectors/drafts/a/b"), 404, "ResourceNotFound")
+        error(client.get("/projects"), 404, "ResourceNotFound")
+        error(client.put("/connectors/drafts"), 404, "ResourceNotFound")
+
+    @pytest.mark.parametrize(
+        "query",
+        ["limit=501", "limit=-1", "limit=ten", "offset=10001", "sort=name", "sort=colour+asc", "isPrivate=yes",
+         "integrationTypes=fax"],
+    )  # fmt: skip
+    def test_bad_query_parameters(self, client: httpx.Client, query: str) -> None:
+        """An out-of-range or malformed query parameter is InvalidJsonInput naming it."""
+        body = error(client.get(f"/connectors/drafts?{query}"), 400, "InvalidJsonInput")
+        assert body["errors"][0]["detailedErrorMessage"].startswith(query.split("=")[0])
+
+
+class TestQuery:
+    def test_paging_sorting_and_filters(self, client: httpx.Client, server: tuple[str, SimulatedClock]) -> None:
+        """GET /connectors/drafts pages, sorts and filters, with count and total."""
+        clock = server[1]
+        ids = []
+        for n in range(7):
+            ids.append(
+                created(client, key=f"key-{n}", name=f"Name {6 - n}", integrationTypes=["erp" if n % 2 else "crm"])[
+                    "id"
+                ]
+            )
+            clock.advance(1)
+        page = client.get("/connectors/drafts", params={"limit": 3, "offset": 2}).json()
+        assert {k: page[k] for k in ("limit", "offset", "count", "total")} == {
+            "limit": 3, "offset": 2, "count": 3, "total": 7,
+        }  # fmt: skip
+        assert [r["id"] for r in page["results"]] == ids[2:5]
+        assert all("createdAt" in r and "lastModifiedAt" in r for r in page["results"])
+
+        by_name = client.get("/connectors/drafts", params={"sort": "name asc", "limit": 2}).json()
+        assert [r["id"] for r in by_name["results"]] == [ids[6], ids[5]]
+        newest = client.get("/connectors/drafts", params={"sort": "createdAt desc"}).json()
+        assert [r["id"] for r in newest["results"]] == ids[::-1]
+
+        act(client, ids[0], 1, {"action": "setName", "name": "Renamed"})
+        recent = client.get("/connectors/drafts", params=[("sort", "lastModifiedAt desc"), ("sort", "key asc")]).json()
+        assert recent["results"][0]["id"] == ids[0]
+
+        erp = client.get("/connectors/drafts", params={"integrationTypes": "erp"}).json()
+        assert [r["id"] for r in erp["results"]] == ids[1::2] and erp["total"] == 3
+        both = client.get("/connectors/drafts", params=[("integrationTypes", "erp"), ("integrationTypes", "crm")])
+        assert both.json()["total"] == 7
+        assert client.get("/connectors/drafts", params={"isPrivate": "false"}).json()["total"] == 0
+        assert client.get("/connectors/drafts", params={"isPrivate": "true", "limit": 0}).json()["count"] == 0
+
+
+class TestAutomaticSimulation:
+    def test_publish_and_certification_move_on_when_the_clock_does(self) -> None:
+        """In automatic mode, advancing the mock's clock walks a connector to Published."""
+        clock = SimulatedClock(START)
+        app = create_app(Store(clock=clock, simulation=Automatic(certify=lambda staged: staged.name != "Bad")))
+        with serving(app) as url, httpx.Client(base_url=url) as client:
+            id = created(client)["id"]
+            bad = created(client, key="bad", name="Bad")["id"]
+            for cid in (id, bad):
+                act(client, cid, 1, {"action": "publish", "certification": True})
+            assert client.post("/__mock__/clock", json={"seconds": 2}).json() == {"now": "2024-01-01T00:00:02.000Z"}
+            assert client.get(f"/connectors/drafts/{id}").json()["status"] == "ReadyForCertification"
+            client.post("/__mock__/clock", json={"seconds": 60})
+            assert client.get(f"/connectors/drafts/{id}").json()["status"] == "Published"
+            assert client.get(f"/connectors/drafts/{bad}").json()["status"] == "Failed"
+            assert client.get("/__mock__/clock").json() == {"now": "2024-01-01T00:01:02.000Z"}
+            error(client.post("/__mock__/clock", json={"seconds": -1}), 400, "InvalidJsonInput")
+
+
+def test_no_update_is_lost_under_concurrent_writers(client: httpx.Client, server: tuple[str, SimulatedClock]) -> None:
+    """Thousands of update requests to one resource from several threads, retried with the
+    current version on 409: the final version is 1 + the number of successful updates."""
+    id = created(client)["id"]
+    threads, requests_each = 6, 400
+    successes = [0] * threads
+    conflicts = [0] * threads
+    failures: list[str] = []
+
+    def writer(n: int) -> None:
+        with httpx.Client(base_url=server[0], timeout=30) as mine:
+            version = 1
+            for i in range(requests_each):
+                answer = act(mine, id, version, {"action": "setName", "name": f"writer {n} request {i}"})
+                if answer.status_code == 201:
+                    successes[n] += 1
+                    version = answer.json()["version"]
+                elif answer.status_code == 409:
+                    conflicts[n] += 1
+                    version = answer.json()["errors"][0]["currentVersion"]
+                else:
+                    failures.append(answer.text)
+                    return
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=writer, args=(n,)) for n in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - started
+    assert not failures
+    assert sum(successes) + sum(conflicts) == threads * requests_each
+    assert sum(conflicts) > 0, "the writers never overlapped"
+    assert client.get(f"/connectors/drafts/{id}").json()["version"] == 1 + sum(successes)
+    print(
+        f"\n{threads * requests_each} update requests from {threads} threads in {elapsed:.2f} s: "
+        f"{sum(successes)} succeeded, {sum(conflicts)} answered 409 and were retried"
+    )
+
+
+# --- The command line and the optional extra ---------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_command_answers_on_loopback() -> None:
+    """`python -m connector_domain serve` answers the API on 127.0.0.1 by default."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "connector_domain", "serve", "--port", str(port), "--simulate", "manual"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                answer = httpx.post(f"http://127.0.0.1:{port}/connectors/drafts", json=DRAFT)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
+                time.sleep(0.05)
+        assert answer.status_code == 201
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_without_the_extra_says_what_to_install() -> None:
+    """Without Starlette, serve exits with the install command; the core imports without it."""
+    script = (
+        "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
+        "import connector_domain, connector_domain.store, connector_domain.__main__ as cli\n"
+        "cli.main(['serve'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert 'pip install "connector-domain[server]"' in result.stderr
+
+
+def test_the_store_and_server_take_time_from_their_clock() -> None:
+    """A default app follows the system's time; its clock endpoint moves it ahead."""
+    with serving() as url, httpx.Client(base_url=url) as client:
+        before = datetime.fromisoformat(client.get("/__mock__/clock").json()["now"])
+        after = datetime.fromisoformat(client.post("/__mock__/clock", json={"seconds": 3600}).json()["now"])
+        assert after - before >= timedelta(hours=1)
+        assert abs(before - datetime.now(UTC)) < timedelta(minutes=1)
