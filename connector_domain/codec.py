@@ -198,7 +198,23 @@ def _tuple_of(item_type: Any, item_hook: Callable[[Any, Any], Any]) -> Callable[
 
 def _tuple_hook(t: Any, conv: Converter) -> Callable[[Any, Any], tuple[Any, ...]]:
     item_type = get_args(t)[0]
-    return _tuple_of(item_type, lambda v, it: conv.get_structure_hook(it)(v, it))
+    return _tuple_of(item_type, conv.get_structure_hook(item_type))
+
+
+def _is_optional(t: Any) -> bool:
+    args = get_args(t)
+    return len(args) == 2 and type(None) in args
+
+
+def _optional_hook(t: Any, conv: Converter) -> Callable[[Any, Any], Any]:
+    """``X | None``: None, or X's hook, looked up once (cattrs looks it up on every call)."""
+    inner_type = next(a for a in get_args(t) if a is not type(None))
+    inner = conv.get_structure_hook(inner_type)
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure
 
 
 def _checked(hook: Callable[[Any, Any], Any], check: Callable[[Any], None]) -> Callable[[Any, Any], Any]:
@@ -226,9 +242,9 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
         t = next(a for a in get_args(t) if a is not type(None))
     if item_check is not None:
         item_type = get_args(t)[0]
-        hook = _tuple_of(item_type, _checked(lambda v, it: conv.get_structure_hook(it)(v, it), item_check))
+        hook = _tuple_of(item_type, _checked(conv.get_structure_hook(item_type), item_check))
     else:
-        hook = lambda v, tt: conv.get_structure_hook(tt)(v, tt)  # noqa: E731
+        hook = conv.get_structure_hook(t)
     return hook if check is None else _checked(hook, check)
 
 
@@ -353,6 +369,7 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_unstructure_hook(datetime, _write_datetime)
     conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
+    conv.register_structure_hook_factory(_is_optional, _optional_hook)
     conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
     conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
     _configure_actions(conv)

@@ -87,6 +87,29 @@ def input_name(event: Input) -> str:
     return actions.input_name(type(event))
 
 
+def _make_replace() -> Callable[[ConnectorStaged, Changes], ConnectorStaged]:
+    """``attrs.evolve`` for the reducer's own commits, without re-running the validators.
+
+    Every value it keeps comes from a valid instance, and every value it sets
+    comes from an input that was checked when it was built or from the
+    tables, so validating again would only repeat work (attrs validators run
+    on every ``evolve``). The function is generated, as attrs generates
+    ``__init__``: one straight line per field. A property test checks that
+    every result still passes ``attrs.validate``.
+    """
+    names = [field.name for field in attrs.fields(ConnectorStaged)]
+    lines = ["def replace(old, changes):", "    new = _new(_cls)", "    get = changes.get"]
+    lines += [f"    _set(new, {name!r}, get({name!r}, old.{name}))" for name in names]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": ConnectorStaged}
+    exec(compile("\n".join(lines), "<connector_domain.reducer replace>", "exec"), namespace)
+    replace: Callable[[ConnectorStaged, Changes], ConnectorStaged] = namespace["replace"]
+    return replace
+
+
+_replace: Final = _make_replace()
+
+
 # --- create --------------------------------------------------------------------
 
 
@@ -152,7 +175,8 @@ def apply(
         return changes
     if not changes:
         return staged
-    return attrs.evolve(staged, version=staged.version + 1, **changes)
+    changes["version"] = staged.version + 1
+    return _replace(staged, changes)
 
 
 def apply_update(
@@ -179,10 +203,10 @@ def apply_update(
         if isinstance(changes, DomainError):
             return changes
         if changes:
-            current = attrs.evolve(current, **changes)
+            current = _replace(current, changes)
     if current is staged or current == staged:
         return staged
-    return attrs.evolve(current, version=staged.version + 1)
+    return _replace(current, {"version": staged.version + 1})
 
 
 def _moment(event: Input, at: datetime | None, by: str | None) -> datetime | None:

@@ -209,6 +209,16 @@ class TestApply:
             result = apply(staged, action)
             assert isinstance(result, DomainError) or result is staged, action
 
+    @given(cds.connector_staged(), cds.updates(max_actions=4))
+    def test_results_pass_every_validator(self, staged: ConnectorStaged, update: ConnectorUpdate) -> None:
+        """The reducer commits without re-running validators; every result still passes them all."""
+        results = [apply(staged, action, at=AT, by=BY) for action in update.actions]
+        results.append(apply_update(staged, attrs.evolve(update, version=staged.version), at=AT, by=BY))
+        for result in results:
+            if isinstance(result, ConnectorStaged):
+                attrs.validate(result)
+                assert attrs.evolve(result) == result
+
     @given(cds.connector_staged(), cds.inputs())
     def test_inputs_are_not_mutated(self, staged: ConnectorStaged, event: Any) -> None:
         """Neither the resource nor the input changes (deep copies compare equal after)."""
