@@ -18,8 +18,10 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
 
 from connector_domain import errors, model
+from connector_domain import strategies as cds
 from connector_domain.actions import (
     ACTIONS,
     AddCertificationComment,
@@ -1647,3 +1649,43 @@ class TestServiceEvents:
             from_wire({"type": "PublishingSucceeded", "report": {"entries": "x"}}, ServiceEvent)
         assert [p for p, _ in info.value.problems] == ["report.entries"]
         assert from_wire({"type": "PublishingSucceeded"}, PublishingSucceeded) == PublishingSucceeded()
+
+
+class TestJsonBackends:
+    """codec.loads and codec.dumps behave the same with orjson (the fast extra) and without it."""
+
+    @given(cds.connector_staged(record=False))
+    def test_writers_agree(self, staged):
+        """orjson and the standard library write the same text."""
+        from connector_domain import codec as c
+
+        data = to_wire(staged)
+        assert c._write_json(data) == c._stdlib_write_json(data)
+        assert c._parse_json(c._stdlib_write_json(data)) == c._stdlib_parse_json(c._write_json(data)) == data
+
+    @pytest.mark.parametrize("text", ["", "{", "[1,]", "{'a': 1}", "nul", '{"version": 1,}', b"\xff"])
+    def test_parsers_refuse_the_same_text(self, text):
+        """Malformed text is an InvalidInput at $ whichever parser reads it."""
+        from connector_domain import codec as c
+
+        for parse in (c._parse_json, c._stdlib_parse_json):
+            with pytest.raises(ValueError):
+                parse(text)
+        with pytest.raises(InvalidInput) as info:
+            loads(text, ConnectorUpdate)
+        assert [p for p, _ in info.value.problems] == ["$"]
+
+    def test_without_orjson(self):
+        """With orjson unavailable, loads and dumps fall back to the standard library."""
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        script = (
+            "import sys; sys.modules['orjson'] = None\n"
+            "from connector_domain import codec, ConnectorUpdate\n"
+            "assert codec._parse_json is codec._stdlib_parse_json\n"
+            'u = codec.loads(\'{"version": 1, "actions": [{"action": "unlist"}]}\', ConnectorUpdate)\n'
+            'assert codec.dumps(u) == \'{"version":1,"actions":[{"action":"unlist"}]}\', codec.dumps(u)\n'
+        )
+        subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
