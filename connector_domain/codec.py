@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -217,6 +218,25 @@ def _optional_hook(t: Any, conv: Converter) -> Callable[[Any, Any], Any]:
     return structure
 
 
+def _enum_unhook(_cls: type[enum.Enum], _conv: Converter) -> Callable[[enum.Enum], Any]:
+    # _value_ is the slot behind .value, without the descriptor's cost.
+    return operator.attrgetter("_value_")
+
+
+def _tuple_unhook(t: Any, conv: Converter) -> Callable[[tuple[Any, ...]], list[Any]]:
+    """``tuple[X, ...]`` to a list, X's hook looked up once (plain ``list`` for strings)."""
+    item_type = get_args(t)[0]
+    if item_type is str:
+        return list
+    item = conv.get_unstructure_hook(item_type)
+    return lambda value: [item(v) for v in value]
+
+
+def _optional_unhook(t: Any, conv: Converter) -> Callable[[Any], Any]:
+    inner = conv.get_unstructure_hook(next(a for a in get_args(t) if a is not type(None)))
+    return lambda value: None if value is None else inner(value)
+
+
 def _checked(hook: Callable[[Any, Any], Any], check: Callable[[Any], None]) -> Callable[[Any, Any], Any]:
     def structure(value: Any, t: Any) -> Any:
         result = hook(value, t)
@@ -370,6 +390,9 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     conv.register_structure_hook_factory(_is_optional, _optional_hook)
+    conv.register_unstructure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_unhook)
+    conv.register_unstructure_hook_factory(_is_homogeneous_tuple, _tuple_unhook)
+    conv.register_unstructure_hook_factory(_is_optional, _optional_unhook)
     conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
     conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
     _configure_actions(conv)
