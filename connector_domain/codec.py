@@ -311,56 +311,30 @@ def _at_field(name: str, exc: Exception, cls: Any) -> ClassValidationError:
     return ClassValidationError(f"While structuring {cls}", [exc], cls)
 
 
-def _configure_actions(conv: Converter) -> None:
-    """``UpdateAction`` as cattrs' tagged union on ``action``, its tag checked first.
+def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Callable[[type], str], kind: str) -> None:
+    """*union* as cattrs' tagged union on *tag_name*, its tag checked first.
 
     Left alone, the strategy reads an unknown or missing tag as "required
-    field missing" at the action itself; checking the tag first names the
-    ``action`` field and says what is wrong with it.
+    field missing" at the member itself; checking the tag first names the tag
+    field and says what is wrong with it.
     """
-    configure_tagged_union(UpdateAction, conv, tag_generator=action_name, tag_name="action")
-    tagged = conv.get_structure_hook(UpdateAction)
-    tags = {action_name(cls) for cls in ACTIONS}
+    configure_tagged_union(union, conv, tag_generator=tag_of, tag_name=tag_name)
+    tagged = conv.get_structure_hook(union)
+    tags = {tag_of(cls) for cls in get_args(union)}
 
     def structure(value: Any, t: Any) -> Any:
         if not isinstance(value, dict):
             raise _WrongType("an object", value)
-        if "action" not in value:
-            raise _at_field("action", KeyError("action"), UpdateAction)
-        tag = value["action"]
+        if tag_name not in value:
+            raise _at_field(tag_name, KeyError(tag_name), union)
+        tag = value[tag_name]
         if not isinstance(tag, str):
-            raise _at_field("action", _WrongType("a string", tag), UpdateAction)
+            raise _at_field(tag_name, _WrongType("a string", tag), union)
         if tag not in tags:
-            raise _at_field("action", ValueError(f"unknown action {tag!r}"), UpdateAction)
+            raise _at_field(tag_name, ValueError(f"unknown {kind} {tag!r}"), union)
         return tagged(value, t)
 
-    conv.register_structure_hook(UpdateAction, structure)
-
-
-def _configure_events(conv: Converter) -> None:
-    """``ServiceEvent`` as a tagged union on ``type``, the event's class name.
-
-    Not part of the Connect API: service events never come from a creator.
-    This form is for the out-of-band channels of servers and mocks (and the
-    conformance kit) that deliver events to a system under test.
-    """
-    configure_tagged_union(ServiceEvent, conv, tag_generator=lambda cls: cls.__name__, tag_name="type")
-    tagged = conv.get_structure_hook(ServiceEvent)
-    tags = {cls.__name__ for cls in get_args(ServiceEvent)}
-
-    def structure(value: Any, t: Any) -> Any:
-        if not isinstance(value, dict):
-            raise _WrongType("an object", value)
-        if "type" not in value:
-            raise _at_field("type", KeyError("type"), ServiceEvent)
-        tag = value["type"]
-        if not isinstance(tag, str):
-            raise _at_field("type", _WrongType("a string", tag), ServiceEvent)
-        if tag not in tags:
-            raise _at_field("type", ValueError(f"unknown service event {tag!r}"), ServiceEvent)
-        return tagged(value, t)
-
-    conv.register_structure_hook(ServiceEvent, structure)
+    conv.register_structure_hook(union, structure)
 
 
 def configure_converter(conv: Converter, *, record: bool = False) -> None:
@@ -395,8 +369,12 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_unstructure_hook_factory(_is_optional, _optional_unhook)
     conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
     conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
-    _configure_actions(conv)
-    _configure_events(conv)
+    # The 19 actions, tagged on "action" with their wire names (setName).
+    _configure_tagged(conv, UpdateAction, tag_name="action", tag_of=action_name, kind="action")
+    # Service events are not part of the Connect API (they never come from a
+    # creator); this form, tagged on "type" with the class name, is for the
+    # out-of-band channels of mocks and the conformance kit.
+    _configure_tagged(conv, ServiceEvent, tag_name="type", tag_of=lambda cls: cls.__name__, kind="service event")
 
 
 def make_converter(*, record: bool = False) -> Converter:
