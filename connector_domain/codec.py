@@ -519,7 +519,14 @@ def dumps(obj: Any) -> str:
 
 
 def _stdlib_parse_json(text: str | bytes) -> Any:
-    return json.loads(text)
+    data = json.loads(text)
+    # The stdlib reads a lone surrogate escape ("\\ud800") into a str that no
+    # UTF-8 writer can write back; orjson refuses it. Refuse it here too.
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        raise ValueError("a string holds a lone surrogate") from None
+    return data
 
 
 def _stdlib_write_json(data: Any) -> str:

@@ -32,7 +32,6 @@ import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any, Final, TypeVar
 
 import uvicorn
@@ -82,11 +81,11 @@ def _int_param(params: QueryParams, name: str, default: int | None, problems: li
     text = params.get(name)
     if text is None:
         return default
-    try:
-        return int(text, 10)
-    except ValueError:
+    # Digits only: int() would also take "+5", " 5" and "1_000".
+    if not text.isascii() or not text.isdigit():
         problems.append(f"{name}: expected an integer, got {text!r}")
         return default
+    return int(text)
 
 
 def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | None:
@@ -186,13 +185,19 @@ def create_app(
         return JSONResponse({"now": codec.converter.unstructure(mock.now())})
 
     async def advance_clock(request: Request) -> Response:
-        data = json.loads(await request.body() or b"{}")
+        try:
+            data = json.loads(await request.body() or b"{}")
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+            raise codec.InvalidInput([("$", f"not valid JSON ({exc})")]) from None
         seconds = data.get("seconds") if isinstance(data, dict) else None
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
             raise codec.InvalidInput([("seconds", f"expected a number of seconds, not negative, got {seconds!r}")])
         if clock is None:
             return _envelope(404, "ResourceNotFound", "This store's clock cannot be moved.")
-        clock.advance(timedelta(seconds=seconds))
+        try:
+            clock.advance(seconds)
+        except ValueError as exc:
+            raise codec.InvalidInput([("seconds", str(exc))]) from None
         return await read_clock(request)
 
     async def invalid_input(_request: Request, exc: Exception) -> Response:

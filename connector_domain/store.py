@@ -98,6 +98,9 @@ OFFSET_MAX: Final = 10_000
 _RECORD_ONLY: Final = frozenset({"publishedBefore", "certificationRequested"})
 
 
+_LAST_YEAR: Final = 9000
+
+
 def _system_time() -> datetime:
     return datetime.now(UTC)
 
@@ -126,10 +129,22 @@ class SimulatedClock:
 
     def advance(self, delta: timedelta | float) -> datetime:
         """Move the clock forward by *delta* (a timedelta, or seconds); returns the new time."""
-        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        try:
+            step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+        except (OverflowError, ValueError):
+            raise ValueError(f"cannot move a clock by {delta!r} seconds") from None
         if step < timedelta():
             raise ValueError(f"a clock moves forward, not by {step}")
         with self._lock:
+            base = _system_time() if self._start is None else self._start
+            # Checked before the move: a clock past year 9000 would overflow the
+            # scheduling of simulated events (at + delay) on every operation.
+            try:
+                moved = base + self._offset + step
+            except OverflowError:
+                moved = None
+            if moved is None or moved.year >= _LAST_YEAR:
+                raise ValueError(f"cannot move the clock by {step}: past the year {_LAST_YEAR}")
             self._offset += step
         return self()
 

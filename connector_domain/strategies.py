@@ -40,10 +40,12 @@ from hypothesis import strategies as st
 from . import actions as a
 from . import codec, lifecycle
 from . import events as e
+from .access import connector_snapshot
 from .model import (
     ApplicationType,
     CertificationInfo,
     CertificationInfoComment,
+    Connector,
     ConnectorApiClient,
     ConnectorConfigurationApplication,
     ConnectorGlobalConfiguration,
@@ -68,8 +70,10 @@ __all__ = [
     "SERVICE_EVENT_KINDS",
     "application_name_near_misses",
     "application_names",
+    "certification_comments",
     "certification_infos",
     "configuration_applications",
+    "connectors",
     "connector_staged",
     "creators",
     "datetimes",
@@ -83,6 +87,7 @@ __all__ = [
     "project_identifier_near_misses",
     "project_identifiers",
     "reachable_staged",
+    "report_entries",
     "reports",
     "repositories",
     "repository_urls",
@@ -212,16 +217,20 @@ def repositories() -> st.SearchStrategy[Repository]:
     return st.builds(Repository, url=repository_urls(), tag=st.text(min_size=1, max_size=8))
 
 
-def reports() -> st.SearchStrategy[ConnectorReport]:
-    """Publish or preview reports."""
-    entry = st.builds(
+def report_entries() -> st.SearchStrategy[ConnectorReportEntry]:
+    """One entry of a publish or preview report."""
+    return st.builds(
         ConnectorReportEntry,
         type=st.sampled_from(ConnectorReportEntryType),
         title=_texts,
         message=_optional(_texts),
         created_at=datetimes(),
     )
-    return st.builds(ConnectorReport, entries=_tuples(entry))
+
+
+def reports() -> st.SearchStrategy[ConnectorReport]:
+    """Publish or preview reports."""
+    return st.builds(ConnectorReport, entries=_tuples(report_entries()))
 
 
 _standard_keys = st.builds(
@@ -245,10 +254,14 @@ def configuration_applications() -> st.SearchStrategy[ConnectorConfigurationAppl
     )
 
 
+def certification_comments() -> st.SearchStrategy[CertificationInfoComment]:
+    """One certification comment."""
+    return st.builds(CertificationInfoComment, user_id=_texts, datetime=datetimes(), comment=_texts)
+
+
 def certification_infos() -> st.SearchStrategy[CertificationInfo]:
     """Certification comments."""
-    comment = st.builds(CertificationInfoComment, user_id=_texts, datetime=datetimes(), comment=_texts)
-    return st.builds(CertificationInfo, comments=_tuples(comment))
+    return st.builds(CertificationInfo, comments=_tuples(certification_comments()))
 
 
 def drafts() -> st.SearchStrategy[ConnectorStagedDraft]:
@@ -492,6 +505,11 @@ def _accepted_groups(staged: ConnectorStaged) -> list[list[type]]:
     return groups
 
 
+def connectors() -> st.SearchStrategy[Connector]:
+    """Production Connectors, as reachable ConnectorStaged yield them (``connector_snapshot``)."""
+    return reachable_staged().map(connector_snapshot)
+
+
 def reachable_staged(*, max_steps: int = 16) -> st.SearchStrategy[ConnectorStaged]:
     """ConnectorStaged in states the lifecycle reaches from ``create``, and only those.
 
@@ -562,6 +580,9 @@ def _register() -> None:
         (ConnectorReport, reports),
         (ConnectorConfigurationApplication, configuration_applications),
         (CertificationInfo, certification_infos),
+        (CertificationInfoComment, certification_comments),
+        (ConnectorReportEntry, report_entries),
+        (Connector, connectors),
         (ConnectorStagedDraft, drafts),
         (ConnectorStaged, reachable_staged),
         (a.ConnectorUpdate, updates),

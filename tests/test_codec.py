@@ -1663,7 +1663,9 @@ class TestJsonBackends:
         assert c._write_json(data) == c._stdlib_write_json(data)
         assert c._parse_json(c._stdlib_write_json(data)) == c._stdlib_parse_json(c._write_json(data)) == data
 
-    @pytest.mark.parametrize("text", ["", "{", "[1,]", "{'a': 1}", "nul", '{"version": 1,}', b"\xff"])
+    @pytest.mark.parametrize(
+        "text", ["", "{", "[1,]", "{'a': 1}", "nul", '{"version": 1,}', b"\xff", '{"name": "a \\ud800 b"}']
+    )
     def test_parsers_refuse_the_same_text(self, text):
         """Malformed text is an InvalidInput at $ whichever parser reads it."""
         from connector_domain import codec as c
