@@ -169,7 +169,7 @@ def apply(
     acting project key or user) are needed by ``addCertificationComment``
     only; without both it raises ``ValueError`` before any check.
     """
-    at = _moment(event, at, by)
+    at = _time_and_author(event, at, by)
     changes = _changes(staged, event, at, by)
     if isinstance(changes, DomainError):
         return changes
@@ -194,7 +194,7 @@ def apply_update(
     1 to the version; otherwise *staged* itself is returned.
     """
     for action in update.actions:
-        at = _moment(action, at, by)
+        at = _time_and_author(action, at, by)
     if update.version != staged.version:
         return ConcurrentModification(staged.id, staged.key, update.version, staged.version)
     current = staged
@@ -209,7 +209,7 @@ def apply_update(
     return _replace(current, {"version": staged.version + 1})
 
 
-def _moment(event: Input, at: datetime | None, by: str | None) -> datetime | None:
+def _time_and_author(event: Input, at: datetime | None, by: str | None) -> datetime | None:
     """Check ``at`` and ``by`` for an input that needs them; ``at`` in UTC, to the millisecond."""
     if not isinstance(event, AddCertificationComment):
         return at
@@ -318,7 +318,7 @@ def _unlist(staged: ConnectorStaged, _action: Unlist, _at: Any, _by: Any) -> Cha
 def _add_certification_comment(
     staged: ConnectorStaged, action: AddCertificationComment, at: datetime | None, by: str | None
 ) -> Changes:
-    assert at is not None and by is not None  # checked by _moment before any check
+    assert at is not None and by is not None  # checked by _time_and_author before any check
     comment = CertificationInfoComment(user_id=by, datetime=at, comment=action.comment)
     previous = staged.certification_info.comments if staged.certification_info else ()
     return {"certification_info": CertificationInfo(comments=(*previous, comment))}
