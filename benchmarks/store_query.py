@@ -1,4 +1,4 @@
-"""How long a query over 100,000 ConnectorStaged resources takes in ``connector_domain.store``.
+"""How long a query over 100,000 ConnectorStaged resources takes in ``connector_domain.mock.store``.
 
 A script, not a test: timing belongs here, not in the test suite. Run it
 from the repository root::
@@ -37,7 +37,7 @@ from connector_domain import (
     Repository,
     SetName,
 )
-from connector_domain.store import Page, SimulatedClock, Store, Stored
+from connector_domain.mock.store import Page, SimulatedClock, Store, Stored
 
 QUERIES: list[tuple[str, dict[str, Any]]] = [
     ("default page (limit 20)", {}),

@@ -11,7 +11,7 @@ With two files it prints the resulting resource as JSON and exits 0, or prints
 the ErrorResponse the API would answer with and exits 1. ``--by`` and ``--at``
 give the author and time of an ``addCertificationComment`` (``--at`` defaults
 to now; this command line is the one place that reads a clock). ``serve`` runs
-the local mock of the Connect API (``connector_domain.server``, which needs
+the local mock of the Connect API (``connector_domain.mock.server``, which needs
 the ``server`` extra).
 """
 
@@ -147,13 +147,13 @@ def run_serve(argv: Sequence[str]) -> int:
     if args.delay < 0:
         parser.error("--delay cannot be negative")
     try:
-        from . import server
+        from .mock import server
     except ImportError as exc:
         raise SystemExit(
             f"connector_domain: serve needs the server extra ({exc.name or exc} is missing); "
             'install it with: pip install "connector-domain[server]" (from a clone: pip install ".[server]")'
         ) from None
-    from .store import Automatic, Manual, Simulation
+    from .mock.store import Automatic, Manual, Simulation
 
     simulation: Simulation = Manual()
     if args.simulate == "auto":

@@ -19,7 +19,7 @@ from connector_domain import (
     codec,
     connector_snapshot,
 )
-from connector_domain import strategies as cds
+from connector_domain.testing import strategies as cds
 
 PROJECT = "europe-west1.gcp:my-project"
 OTHER = "europe-west1.gcp:other-project"

@@ -21,7 +21,6 @@ import pytest
 from hypothesis import given
 
 from connector_domain import errors, model
-from connector_domain import strategies as cds
 from connector_domain.actions import (
     ACTIONS,
     AddCertificationComment,
@@ -84,6 +83,7 @@ from connector_domain.model import (
     SecuredConfigurationKey,
     StandardConfigurationKey,
 )
+from connector_domain.testing import strategies as cds
 
 try:
     from conftest import FIXTURES, fixture

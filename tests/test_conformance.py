@@ -34,9 +34,9 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain import strategies as cds
 from connector_domain.actions import CONTENT_ACTIONS
 from connector_domain.testing import AT, BY, ConformanceMachine, Response, normalize, run_conformance_test
+from connector_domain.testing import strategies as cds
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
 

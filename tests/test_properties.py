@@ -25,7 +25,6 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain import strategies as cds
 from connector_domain.actions import CONTENT_ACTIONS
 from connector_domain.model import (
     ConnectorConfigurationApplication,
@@ -36,6 +35,7 @@ from connector_domain.model import (
     check_key,
     check_project_identifier,
 )
+from connector_domain.testing import strategies as cds
 
 AT = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
 BY = "certifier-project"

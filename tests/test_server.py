@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from connector_domain.server import create_app, serving
-from connector_domain.store import Automatic, SimulatedClock, Store
+from connector_domain.mock.server import create_app, serving
+from connector_domain.mock.store import Automatic, SimulatedClock, Store
 
 ROOT = Path(__file__).parent.parent
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -362,7 +362,7 @@ def test_serve_without_the_extra_says_what_to_install() -> None:
     """Without Starlette, serve exits with the install command; the core imports without it."""
     script = (
         "import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None\n"
-        "import connector_domain, connector_domain.store, connector_domain.__main__ as cli\n"
+        "import connector_domain, connector_domain.mock.store, connector_domain.__main__ as cli\n"
         "cli.main(['serve'])\n"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)

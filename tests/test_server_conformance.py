@@ -10,8 +10,8 @@ import httpx
 import pytest
 from hypothesis import settings
 
-from connector_domain.server import create_app, serving
-from connector_domain.store import Manual, SimulatedClock, Store
+from connector_domain.mock.server import create_app, serving
+from connector_domain.mock.store import Manual, SimulatedClock, Store
 from connector_domain.testing import Response, run_conformance_test
 
 

@@ -73,8 +73,8 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain import strategies as cds
 from connector_domain.model import IntegrationType
+from connector_domain.testing import strategies as cds
 
 AT = datetime(2024, 5, 1, 12, 30, 15, 123000, tzinfo=UTC)
 BY = "certifier-project"

@@ -34,7 +34,7 @@ from connector_domain import (
     codec,
 )
 from connector_domain.events import CertificationPassed, CertificationStarted
-from connector_domain.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
+from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -49,11 +49,11 @@ from typing import Any, Final, Generic, TypeAlias, TypeVar
 
 import attrs
 
-from . import codec
-from .access import connector_snapshot
-from .actions import ConnectorUpdate
-from .errors import ConcurrentModification, DomainError, DuplicateField, InvalidJsonInput, ResourceNotFound
-from .events import (
+from .. import codec
+from ..access import connector_snapshot
+from ..actions import ConnectorUpdate
+from ..errors import ConcurrentModification, DomainError, DuplicateField, InvalidJsonInput, ResourceNotFound
+from ..events import (
     CertificationFailed,
     CertificationPassed,
     CertificationStarted,
@@ -61,7 +61,7 @@ from .events import (
     PublishingSucceeded,
     ServiceEvent,
 )
-from .model import (
+from ..model import (
     Connector,
     ConnectorStaged,
     ConnectorStagedDraft,
@@ -71,7 +71,7 @@ from .model import (
     IsPreviewable,
     utc_millisecond,
 )
-from .reducer import apply, apply_update, create
+from ..reducer import apply, apply_update, create
 
 __all__ = [
     "LIMIT_DEFAULT",

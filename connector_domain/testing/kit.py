@@ -40,13 +40,13 @@ from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule, run_state_machine_as_test
 
-from . import codec, lifecycle
+from .. import codec, lifecycle
+from ..actions import AddPrivateProject, ConnectorUpdate, Publish, UpdateAction
+from ..errors import DomainError, DuplicateField
+from ..events import CertificationPassed, CertificationStarted, PublishingSucceeded, ServiceEvent
+from ..model import ConnectorStaged, ConnectorStagedDraft
+from ..reducer import apply, apply_update, create
 from . import strategies as cds
-from .actions import AddPrivateProject, ConnectorUpdate, Publish, UpdateAction
-from .errors import DomainError, DuplicateField
-from .events import CertificationPassed, CertificationStarted, PublishingSucceeded, ServiceEvent
-from .model import ConnectorStaged, ConnectorStagedDraft
-from .reducer import apply, apply_update, create
 
 __all__ = [
     "AT",

@@ -42,11 +42,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import codec
-from .actions import ConnectorUpdate
-from .errors import DomainError, InvalidJsonInput
-from .events import ServiceEvent
-from .model import ConnectorStagedDraft
+from .. import codec
+from ..actions import ConnectorUpdate
+from ..errors import DomainError, InvalidJsonInput
+from ..events import ServiceEvent
+from ..model import ConnectorStagedDraft
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "create_app", "serve", "serving"]

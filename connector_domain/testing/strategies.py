@@ -20,9 +20,11 @@ package never imports this module.
   ``malformed_update_documents()``: JSON-like data, malformed ones included
   (wrong types, missing fields, unknown actions, nulls).
 
-Importing this module registers the strategies with
-``hypothesis.strategies.register_type_strategy``, so ``st.from_type(Creator)``,
-``st.from_type(ConnectorStaged)`` (reachable states) and friends work.
+The installed package registers the strategies with
+``hypothesis.strategies.register_type_strategy`` through Hypothesis'
+``hypothesis`` entry point, so ``st.from_type(Creator)``,
+``st.from_type(ConnectorStaged)`` (reachable states) and friends work
+without importing this module (``register()`` does it by hand).
 
 Strings are short and datetimes are UTC to the millisecond, as the API keeps
 them, so that generated values round-trip through the wire form.
@@ -37,11 +39,11 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from . import actions as a
-from . import codec, lifecycle
-from . import events as e
-from .access import connector_snapshot
-from .model import (
+from .. import actions as a
+from .. import codec, lifecycle
+from .. import events as e
+from ..access import connector_snapshot
+from ..model import (
     ApplicationType,
     CertificationInfo,
     CertificationInfoComment,
@@ -64,7 +66,7 @@ from .model import (
     SecuredConfigurationKey,
     StandardConfigurationKey,
 )
-from .reducer import apply, create
+from ..reducer import apply, create
 
 __all__ = [
     "SERVICE_EVENT_KINDS",
@@ -86,6 +88,7 @@ __all__ = [
     "paged_responses",
     "project_identifier_near_misses",
     "project_identifiers",
+    "register",
     "reachable_staged",
     "report_entries",
     "reports",
@@ -570,8 +573,13 @@ def same_value_actions(staged: ConnectorStaged) -> list[a.UpdateAction]:
     ]
 
 
-def _register() -> None:
-    """Let ``st.from_type`` build every entity, action and request of the library."""
+def register() -> None:
+    """Let ``st.from_type`` build every entity, action and request of the library.
+
+    Hypothesis calls it through the package's ``hypothesis`` entry point when
+    it is imported, so an installed package needs no call; running from a
+    source tree that is not installed, call it once (a conftest.py will do).
+    """
     for kind, strategy in _INPUTS.items():
         st.register_type_strategy(kind, strategy)
     for cls, factory in (
@@ -591,4 +599,6 @@ def _register() -> None:
         st.register_type_strategy(cls, st.deferred(factory))
 
 
-_register()
+def _hypothesis_setup_hook() -> None:
+    """The ``hypothesis`` entry point (Hypothesis' documented plugin hook): register the strategies."""
+    register()

@@ -1,0 +1,25 @@
+"""The conformance kit and the public Hypothesis strategies (the ``testing`` extra).
+
+Needs Hypothesis (``pip install "connector-domain[testing]"``); the rules
+core never imports this package.
+
+- ``connector_domain.testing.strategies``: strategies for every entity and
+  input, valid and not, and wire documents. Installed with the package, they
+  are registered with Hypothesis through its ``hypothesis`` entry point, so
+  ``st.from_type(ConnectorStaged)`` works without importing anything.
+- ``ConformanceMachine``, ``ConformanceAdapter``, ``Response`` and
+  ``run_conformance_test`` (from ``connector_domain.testing.kit``): run the
+  reference beside your own server or mock and fail on the first difference.
+"""
+
+from .kit import AT, BY, ConformanceAdapter, ConformanceMachine, Response, normalize, run_conformance_test
+
+__all__ = [
+    "AT",
+    "BY",
+    "ConformanceAdapter",
+    "ConformanceMachine",
+    "Response",
+    "normalize",
+    "run_conformance_test",
+]
