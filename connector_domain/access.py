@@ -3,8 +3,8 @@
 ``check_deployment`` judges a deployment of a ConnectorStaged's production
 Connector (or, with ``preview``, of the staged data itself) to a project.
 ``connector_snapshot`` is the production Connector a ConnectorStaged yields
-when its status reaches Published: what a mock stores and serves from
-``GET /connectors/{id}``.
+when its status reaches Published, and ``published_connector`` says which
+change takes one: what a mock stores and serves from ``GET /connectors/{id}``.
 
 Source: ``lifecycle.md`` (Access and deployment rules).
 """
@@ -17,9 +17,9 @@ from .errors import (
     DeploymentUnsupportedRegion,
     DomainError,
 )
-from .model import Connector, ConnectorStaged, IsPreviewable, check_project_identifier
+from .model import Connector, ConnectorStaged, ConnectorStatus, IsPreviewable, check_project_identifier
 
-__all__ = ["check_deployment", "connector_snapshot"]
+__all__ = ["check_deployment", "connector_snapshot", "published_connector"]
 
 
 def check_deployment(staged: ConnectorStaged, project: str, *, preview: bool = False) -> DomainError | None:
@@ -79,3 +79,18 @@ def connector_snapshot(staged: ConnectorStaged) -> Connector:
         certified=bool(staged.certified),
         documentation_url=staged.documentation_url,
     )
+
+
+def published_connector(before: ConnectorStaged | None, after: ConnectorStaged) -> Connector | None:
+    """The production Connector that the change from *before* (None: a creation) to *after* publishes, or None.
+
+    A new production version is taken when the status reaches Published
+    (lifecycle.md, Effects): from any other status, by the service's
+    ``PublishingSucceeded`` or ``CertificationPassed``. A change while
+    Published (an ``unlist``, a preview) takes none: the production Connector
+    stays as it was.
+    """
+    published = ConnectorStatus.PUBLISHED
+    if after.status is not published or (before is not None and before.status is published):
+        return None
+    return connector_snapshot(after)

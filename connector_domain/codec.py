@@ -26,7 +26,7 @@ import enum
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar, get_args, get_origin, overload
 
@@ -48,6 +48,7 @@ from .events import ServiceEvent
 from .model import utc_millisecond
 
 __all__ = [
+    "RECORD_ONLY_FIELDS",
     "InvalidInput",
     "configure_converter",
     "converter",
@@ -60,11 +61,12 @@ __all__ = [
     "record_converter",
     "to_record",
     "to_wire",
+    "wire_of_record",
 ]
 
 T = TypeVar("T")
 
-#: Fields of the record form that the wire form does not carry.
+#: Fields of the record form that the wire form does not carry (attribute names).
 _NOT_ON_THE_WIRE: Final = frozenset({"published_before", "certification_requested"})
 
 
@@ -110,6 +112,10 @@ def _json_type(value: object) -> str:
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
+
+
+#: The fields of the record form that the wire form does not carry, as the record spells them.
+RECORD_ONLY_FIELDS: Final = frozenset(map(_camel, _NOT_ON_THE_WIRE))
 
 
 # --- Structure hooks ---------------------------------------------------------
@@ -473,6 +479,15 @@ def _unstructure(conv: Converter, obj: Any) -> Any:
 
 
 _EVENT_TYPES: Final = frozenset(get_args(ServiceEvent))
+
+
+def wire_of_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire form of a ConnectorStaged's record form (``to_record``'s output): without the record-only fields.
+
+    A new dictionary; its values are shared with *record*. A store that keeps
+    records answers reads with it, without encoding the resource again.
+    """
+    return {name: value for name, value in record.items() if name not in RECORD_ONLY_FIELDS}
 
 
 def to_record(obj: Any) -> Any:

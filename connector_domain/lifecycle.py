@@ -23,17 +23,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final, TypeAlias
 
+import attrs
+
+from ._machine import step
 from .actions import (
     CONTENT_ACTIONS,
     AddCertificationComment,
     Publish,
     Unlist,
     UpdatePreviewable,
+    input_name,
 )
 from .errors import (
     ConnectorStagedInCertification,
     ConnectorStagedPreviewRequestUnderProcess,
     DomainError,
+    InvalidOperation,
 )
 from .events import (
     CertificationFailed,
@@ -45,11 +50,13 @@ from .events import (
     PreviewRejected,
     PublishingFailed,
     PublishingSucceeded,
+    ServiceEvent,
 )
 from .model import ConnectorStaged, ConnectorStatus, IsPreviewable
 
 __all__ = [
     "ANY_STATUS",
+    "AWAITED",
     "CERTIFICATION_ASKED",
     "EDIT",
     "PREVIEW_INPUTS",
@@ -57,9 +64,14 @@ __all__ = [
     "REPOSITORY_CHANGE_PREVIEWABLE",
     "repository_change_previewable",
     "STATUS_TRANSITIONS",
+    "Awaited",
     "InputKey",
+    "Move",
     "Target",
+    "awaited",
     "input_key",
+    "keys_of",
+    "target",
 ]
 
 DRAFT: Final = ConnectorStatus.DRAFT
@@ -171,6 +183,8 @@ def repository_change_previewable(is_previewable: IsPreviewable) -> IsPreviewabl
 
 
 _CONTENT: Final = frozenset(CONTENT_ACTIONS)
+#: The inputs whose key data qualifies with CERTIFICATION_ASKED (see ``input_key``).
+_QUALIFIED: Final = frozenset({Publish, PublishingSucceeded})
 
 
 def input_key(staged: ConnectorStaged, event: Input) -> InputKey:
@@ -183,3 +197,87 @@ def input_key(staged: ConnectorStaged, event: Input) -> InputKey:
     if kind is PublishingSucceeded and staged.certification_requested:
         return (PublishingSucceeded, CERTIFICATION_ASKED)
     return kind
+
+
+def keys_of(kind: type) -> tuple[InputKey, ...]:
+    """Every key under which the tables may list an input of class *kind*, whatever its data."""
+    if kind in _CONTENT:
+        return (EDIT,)
+    if kind in _QUALIFIED:
+        return (kind, (kind, CERTIFICATION_ASKED))
+    return (kind,)
+
+
+@attrs.frozen
+class Move:
+    """Where an accepted input leads: the status and ``isPreviewable`` after it, and its table key."""
+
+    status: ConnectorStatus
+    is_previewable: IsPreviewable
+    key: InputKey
+
+
+def target(staged: ConnectorStaged, event: Input | InputKey) -> Move | DomainError:
+    """Where *event* (an input, or a table key such as ``keys_of`` gives) leads from *staged*, or its refusal.
+
+    The one lookup of ``STATUS_TRANSITIONS`` and ``PREVIEW_TRANSITIONS``
+    (``diagram`` only renders them): the reducer asks it for every input,
+    and the strategies and the conformance kit ask it which inputs a state
+    accepts. First the status lock, then, for the preview inputs, the
+    previewability: a missing key is ``InvalidOperation``, an error class
+    target is that error.
+    """
+    if isinstance(event, type | str | tuple):
+        key = event
+        kind = key[0] if isinstance(key, tuple) else key
+        name = input_name(kind) if isinstance(kind, type) else "a content action"
+    else:
+        key, kind, name = input_key(staged, event), type(event), input_name(type(event))
+    status = step(STATUS_TRANSITIONS, staged.status, key)
+    if status is None:
+        return InvalidOperation(name, staged.status)
+    if not isinstance(status, ConnectorStatus):
+        return status()
+    previewable = staged.is_previewable
+    if kind in PREVIEW_INPUTS:
+        moved = step(PREVIEW_TRANSITIONS, previewable, kind)
+        if moved is None:
+            return InvalidOperation.preview_not_pending(name, staged.status, previewable)
+        if not isinstance(moved, IsPreviewable):
+            return moved()
+        previewable = moved
+    return Move(status, previewable, key)
+
+
+# --- What the Connect service does next ------------------------------------------------
+
+
+@attrs.frozen
+class Awaited:
+    """A state in which the Connect service owes an answer: its work, and the events that end the wait.
+
+    ``work`` names the service's step (``"publishing"``, ``"certification"``,
+    ``"preview"``), so that a simulation can give each its own delay;
+    ``success`` is the event of the happy path, ``failure`` the other
+    outcome (None when the step cannot fail).
+    """
+
+    work: str
+    success: type[ServiceEvent]
+    failure: type[ServiceEvent] | None = None
+
+
+#: The states in which the service owes an answer (lifecycle.md, Inputs): by
+#: status, then by ``isPreviewable``. A test checks them against the tables:
+#: each event is accepted there and leaves the state.
+AWAITED: Final[Mapping[ConnectorStatus | IsPreviewable, Awaited]] = {
+    PROCESSING: Awaited("publishing", PublishingSucceeded, PublishingFailed),
+    READY_FOR_CERTIFICATION: Awaited("certification", CertificationStarted),
+    IN_CERTIFICATION: Awaited("certification", CertificationPassed, CertificationFailed),
+    IsPreviewable.PENDING: Awaited("preview", PreviewGranted, PreviewRejected),
+}
+
+
+def awaited(staged: ConnectorStaged) -> tuple[Awaited | None, Awaited | None]:
+    """What the service owes *staged*: for its status, and for its previewability (None: nothing)."""
+    return AWAITED.get(staged.status), AWAITED.get(staged.is_previewable)

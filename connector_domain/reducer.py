@@ -24,6 +24,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from . import actions, lifecycle
+from ._machine import Changes, changed, replacer
 from .actions import (
     AddCertificationComment,
     AddPrivateProject,
@@ -76,9 +77,8 @@ from .model import (
     utc_millisecond,
 )
 
-__all__ = ["apply", "apply_update", "create", "input_name"]
+__all__ = ["apply", "apply_update", "check_version", "create", "input_name"]
 
-Changes: TypeAlias = dict[str, Any]
 _Handler: TypeAlias = Callable[[ConnectorStaged, Any, datetime | None, str | None], "Changes | DomainError"]
 
 
@@ -87,33 +87,13 @@ def input_name(event: Input) -> str:
     return actions.input_name(type(event))
 
 
-def _make_replace() -> Callable[[ConnectorStaged, Changes], ConnectorStaged]:
-    """``attrs.evolve`` for the reducer's own commits, without re-running the validators.
-
-    Every value it keeps comes from a valid instance, and every value it sets
-    comes from an input that was checked when it was built or from the
-    tables, so validating again would only repeat work (attrs validators run
-    on every ``evolve``). The function is generated, as attrs generates
-    ``__init__``: one straight line per field. A property test checks that
-    every result still passes ``attrs.validate``.
-    """
-    names = [field.name for field in attrs.fields(ConnectorStaged)]
-    lines = ["def replace(old, changes):", "    new = _new(_cls)", "    get = changes.get"]
-    lines += [f"    _set(new, {name!r}, get({name!r}, old.{name}))" for name in names]
-    lines.append("    return new")
-    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": ConnectorStaged}
-    exec(compile("\n".join(lines), "<connector_domain.reducer replace>", "exec"), namespace)
-    replace: Callable[[ConnectorStaged, Changes], ConnectorStaged] = namespace["replace"]
-    return replace
-
-
-_replace: Final = _make_replace()
+_replace: Final = replacer(ConnectorStaged)
 
 
 # --- create --------------------------------------------------------------------
 
 
-def create(draft: ConnectorStagedDraft, *, id: str) -> ConnectorStaged | DomainError:
+def create(draft: ConnectorStagedDraft, *, id: str) -> ConnectorStaged:
     """Create the ConnectorStaged that ``POST /connectors/drafts`` answers with.
 
     Version 1, status Draft, ``isPreviewable`` ``none``, ``private`` true,
@@ -123,9 +103,8 @@ def create(draft: ConnectorStagedDraft, *, id: str) -> ConnectorStaged | DomainE
     ``supportedRegions`` and ``privateProjects`` become ``[]``.
 
     The draft was checked when it was built, and key uniqueness belongs to
-    the store, so a valid draft is never refused here; the error in the
-    return type is for stores that wrap this function. An empty ``id`` is a
-    programming error (``ValueError``).
+    the store (which answers ``DuplicateField`` itself), so a draft is never
+    refused here. An empty ``id`` is a programming error (``ValueError``).
     """
     if not isinstance(id, str) or not id:
         raise ValueError("id must be a non-empty string")
@@ -195,8 +174,9 @@ def apply_update(
     """
     for action in update.actions:
         at = _time_and_author(action, at, by)
-    if update.version != staged.version:
-        return ConcurrentModification(staged.id, staged.key, update.version, staged.version)
+    stale = check_version(staged, update.version)
+    if stale is not None:
+        return stale
     current = staged
     for action in update.actions:
         changes = _changes(current, action, at, by)
@@ -220,38 +200,33 @@ def _time_and_author(event: Input, at: datetime | None, by: str | None) -> datet
 
 def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str | None) -> Changes | DomainError:
     """The fields *event* changes on *staged* (empty for a no-op), or the error refusing it."""
-    key = lifecycle.input_key(staged, event)
-    # a. the lifecycle lock
-    status = lifecycle.STATUS_TRANSITIONS[staged.status].get(key)
-    if status is None:
-        return InvalidOperation(input_name(event), staged.status)
-    if not isinstance(status, ConnectorStatus):
-        return status()
-    kind = type(event)
-    previewable = staged.is_previewable
-    if kind in lifecycle.PREVIEW_INPUTS:
-        target = lifecycle.PREVIEW_TRANSITIONS[staged.is_previewable].get(kind)
-        if target is None:
-            return InvalidOperation.preview_not_pending(input_name(event), staged.status, staged.is_previewable)
-        if not isinstance(target, IsPreviewable):
-            return target()
-        previewable = target
+    # a. the lifecycle lock: one lookup in the tables
+    move = lifecycle.target(staged, event)
+    if isinstance(move, DomainError):
+        return move
     # b. the input's own precondition, and the fields it sets
-    wanted = _HANDLERS[kind](staged, event, at, by)
+    wanted = _HANDLERS[type(event)](staged, event, at, by)
     if isinstance(wanted, DomainError):
         return wanted
     # c. the no-op rule: keep only what differs
-    changes = {name: value for name, value in wanted.items() if getattr(staged, name) != value}
-    if key is lifecycle.EDIT:
+    changes = changed(staged, wanted)
+    if move.key is lifecycle.EDIT:
         if not changes:
             return changes
         if staged.published_before:
             changes["has_changes"] = True
-    if status is not staged.status:
-        changes["status"] = status
-    if previewable is not staged.is_previewable:
-        changes["is_previewable"] = previewable
+    if move.status is not staged.status:
+        changes["status"] = move.status
+    if move.is_previewable is not staged.is_previewable:
+        changes["is_previewable"] = move.is_previewable
     return changes
+
+
+def check_version(resource: ConnectorStaged, version: int) -> ConcurrentModification | None:
+    """The error refusing a request that expects *version* of *resource* (update, delete), or None."""
+    if version != resource.version:
+        return ConcurrentModification(resource.id, resource.key, version, resource.version)
+    return None
 
 
 # --- Handlers: the fields each input sets, or its precondition's error ----------

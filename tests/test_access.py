@@ -8,17 +8,23 @@ from conftest import fixture
 from hypothesis import given
 
 from connector_domain import (
+    CertificationPassed,
+    CertificationStarted,
     Connector,
     ConnectorStaged,
+    ConnectorStatus,
     IsPreviewable,
     Publish,
+    PublishingFailed,
     PublishingSucceeded,
     Region,
+    Unlist,
     apply,
     check_deployment,
     codec,
     connector_snapshot,
 )
+from connector_domain.access import published_connector
 from connector_domain.testing import strategies as cds
 
 PROJECT = "europe-west1.gcp:my-project"
@@ -179,3 +185,60 @@ class TestRecordForm:
         assert {k: v for k, v in record.items() if k not in ("publishedBefore", "certificationRequested")} == (
             codec.to_wire(staged)
         )
+
+    def test_wire_of_record_drops_the_record_fields_only(self) -> None:
+        """wire_of_record gives back exactly the wire form of the recorded resource."""
+        staged = _staged()
+        assert {"publishedBefore", "certificationRequested"} == codec.RECORD_ONLY_FIELDS
+        assert codec.wire_of_record(codec.to_record(staged)) == codec.to_wire(staged)
+        assert codec.wire_of_record({"a": 1, "publishedBefore": True}) == {"a": 1}
+
+
+class TestPublishedConnector:
+    """published_connector: which change takes a new production version."""
+
+    def _published(self, *, certification: bool) -> tuple[ConnectorStaged, ConnectorStaged]:
+        processing = apply(_staged(), Publish(certification=certification))
+        assert isinstance(processing, ConnectorStaged)
+        events = (PublishingSucceeded(),) if not certification else (
+            PublishingSucceeded(), CertificationStarted(), CertificationPassed(),
+        )  # fmt: skip
+        before, after = processing, processing
+        for event in events:
+            before, after = after, apply(after, event)  # type: ignore[assignment]
+            assert isinstance(after, ConnectorStaged)
+        return before, after
+
+    def test_reaching_published_takes_a_snapshot(self) -> None:
+        """PublishingSucceeded into Published yields the snapshot of the new resource."""
+        before, after = self._published(certification=False)
+        assert published_connector(before, after) == connector_snapshot(after)
+
+    def test_certification_passed_takes_a_certified_snapshot(self) -> None:
+        """CertificationPassed into Published yields a certified, public snapshot."""
+        before, after = self._published(certification=True)
+        connector = published_connector(before, after)
+        assert connector is not None and connector.certified is True and connector.private is False
+
+    def test_a_change_while_published_takes_none(self) -> None:
+        """An unlist of a Published connector keeps the production Connector as it was."""
+        _, published = self._published(certification=True)
+        unlisted = apply(published, Unlist())
+        assert isinstance(unlisted, ConnectorStaged) and unlisted.status is ConnectorStatus.PUBLISHED
+        assert published_connector(published, unlisted) is None
+
+    def test_other_statuses_take_none(self) -> None:
+        """Creation, a publish request and a failure publish nothing."""
+        staged = _staged()
+        processing = apply(staged, Publish(certification=False))
+        assert isinstance(processing, ConnectorStaged)
+        failed = apply(processing, PublishingFailed())
+        assert isinstance(failed, ConnectorStaged)
+        assert published_connector(None, staged) is None
+        assert published_connector(staged, processing) is None
+        assert published_connector(processing, failed) is None
+
+    def test_a_creation_straight_into_published_takes_one(self) -> None:
+        """A resource first seen as Published (a store loading records) takes its snapshot."""
+        _, published = self._published(certification=False)
+        assert published_connector(None, published) == connector_snapshot(published)

@@ -5,9 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
+import attrs
 import pytest
+from conftest import fixture
 
-from connector_domain import ConnectorStatus, IsPreviewable, codec, diagram, lifecycle
+from connector_domain import (
+    ConnectorStaged,
+    ConnectorStagedDraft,
+    ConnectorStatus,
+    InvalidOperation,
+    IsPreviewable,
+    PreviewGranted,
+    Publish,
+    PublishingSucceeded,
+    SetName,
+    codec,
+    create,
+    diagram,
+    lifecycle,
+)
 from connector_domain.actions import ACTIONS, CONTENT_ACTIONS, UpdateAction, action_name
 from connector_domain.errors import DomainError
 from connector_domain.events import ServiceEvent
@@ -129,3 +145,116 @@ class TestDocs:
             if cls is DomainError:
                 continue
             assert f"| `{cls.code}` | {cls.status_code} |" in page, cls.code
+
+
+def _staged(status: ConnectorStatus, previewable: IsPreviewable) -> ConnectorStaged:
+    created = create(codec.from_wire(fixture("draft.json"), ConnectorStagedDraft), id="id-1")
+    return attrs.evolve(created, status=status, is_previewable=previewable)
+
+
+_ALL_KEYS = sorted({key for kind in (*ACTIONS, *get_args(ServiceEvent)) for key in lifecycle.keys_of(kind)}, key=repr)
+
+
+class TestTarget:
+    """``lifecycle.target``: the one lookup of both tables."""
+
+    def test_only_target_reads_the_tables(self) -> None:
+        """Outside diagram.py, the tables are read in lifecycle.target alone, once each."""
+        package = Path(lifecycle.__file__).parent
+        for path in package.rglob("*.py"):
+            if path.name not in ("diagram.py", "lifecycle.py"):
+                text = path.read_text()
+                assert "STATUS_TRANSITIONS" not in text and "PREVIEW_TRANSITIONS" not in text, path
+        source = Path(lifecycle.__file__).read_text()
+        body = source[source.index("def target(") :]
+        body = body[: body.index("\n# ---")]
+        assert body.count("step(STATUS_TRANSITIONS") == 1 and body.count("step(PREVIEW_TRANSITIONS") == 1
+        elsewhere = source.replace(body, "")
+        assert "step(" not in elsewhere and "TRANSITIONS[" not in elsewhere and "TRANSITIONS.get" not in elsewhere
+
+    @pytest.mark.parametrize("previewable", list(IsPreviewable))
+    @pytest.mark.parametrize("status", list(ConnectorStatus))
+    @pytest.mark.parametrize("key", _ALL_KEYS, ids=repr)
+    def test_a_key_answers_as_its_cells(
+        self, key: lifecycle.InputKey, status: ConnectorStatus, previewable: IsPreviewable
+    ) -> None:
+        """For every state and key, target is what the two tables' cells say, read here by hand."""
+        staged = _staged(status, previewable)
+        got = lifecycle.target(staged, key)
+        cell = lifecycle.STATUS_TRANSITIONS[status].get(key)
+        kind = key[0] if isinstance(key, tuple) else key
+        if cell is None:
+            assert isinstance(got, InvalidOperation) and got.status is status
+            return
+        if not isinstance(cell, ConnectorStatus):
+            assert type(got) is cell
+            return
+        preview = lifecycle.PREVIEW_TRANSITIONS[previewable].get(kind) if kind in lifecycle.PREVIEW_INPUTS else None
+        if kind in lifecycle.PREVIEW_INPUTS and preview is None:
+            assert isinstance(got, InvalidOperation) and "isPreviewable" in got.message
+        elif kind in lifecycle.PREVIEW_INPUTS and not isinstance(preview, IsPreviewable):
+            assert type(got) is preview
+        else:
+            expected = preview if isinstance(preview, IsPreviewable) else previewable
+            assert got == lifecycle.Move(cell, expected, key)
+
+    def test_an_input_is_looked_up_under_its_key(self) -> None:
+        """Given an input, target looks it up under input_key and names it as messages do."""
+        staged = _staged(ConnectorStatus.PROCESSING, IsPreviewable.NONE)
+        refused = lifecycle.target(staged, SetName(name="x"))
+        assert refused == InvalidOperation("setName", ConnectorStatus.PROCESSING)
+        staged = _staged(ConnectorStatus.DRAFT, IsPreviewable.NONE)
+        moved = lifecycle.target(staged, Publish(certification=True))
+        assert moved == lifecycle.Move(
+            ConnectorStatus.PROCESSING, IsPreviewable.NONE, (Publish, lifecycle.CERTIFICATION_ASKED)
+        )
+
+    def test_keys_of_lists_every_key_an_input_may_have(self) -> None:
+        """Every input's input_key is among keys_of its class."""
+        staged = _staged(ConnectorStatus.DRAFT, IsPreviewable.NONE)
+        requested = attrs.evolve(staged, certification_requested=True)
+        for event, on in (
+            (Publish(certification=True), staged),
+            (Publish(certification=False), staged),
+            (PublishingSucceeded(), staged),
+            (PublishingSucceeded(), requested),
+            (SetName(name="x"), staged),
+            (PreviewGranted(), staged),
+        ):
+            assert lifecycle.input_key(on, event) in lifecycle.keys_of(type(event))
+
+
+class TestAwaited:
+    """What the service owes a state agrees with the tables."""
+
+    @pytest.mark.parametrize("state", list(lifecycle.AWAITED), ids=str)
+    def test_each_awaited_event_is_accepted_and_leaves_the_state(self, state: object) -> None:
+        """The success and failure events of an awaited state are accepted there and move the waiting state."""
+        awaited = lifecycle.AWAITED[state]  # type: ignore[index]
+        for kind in (awaited.success, awaited.failure):
+            if kind is None:
+                continue
+            if isinstance(state, ConnectorStatus):
+                staged = _staged(state, IsPreviewable.NONE)
+                moved = lifecycle.target(staged, kind())
+                assert isinstance(moved, lifecycle.Move) and moved.status is not state
+            else:
+                assert isinstance(state, IsPreviewable)
+                staged = _staged(ConnectorStatus.DRAFT, state)
+                moved = lifecycle.target(staged, kind())
+                assert isinstance(moved, lifecycle.Move) and moved.is_previewable is not state
+
+    def test_the_awaited_states_are_those_that_list_service_events(self) -> None:
+        """A status is awaited exactly when its row lists a service event besides the preview events."""
+        service = set(get_args(ServiceEvent)) - set(lifecycle.ANY_STATUS)
+        listing = {
+            status
+            for status, row in lifecycle.STATUS_TRANSITIONS.items()
+            if any((k[0] if isinstance(k, tuple) else k) in service for k in row)
+        }
+        assert {s for s in lifecycle.AWAITED if isinstance(s, ConnectorStatus)} == listing
+        assert {s for s in lifecycle.AWAITED if isinstance(s, IsPreviewable)} == {IsPreviewable.PENDING}
+        assert set(lifecycle.awaited(_staged(ConnectorStatus.PROCESSING, IsPreviewable.PENDING))) == {
+            lifecycle.AWAITED[ConnectorStatus.PROCESSING],
+            lifecycle.AWAITED[IsPreviewable.PENDING],
+        }

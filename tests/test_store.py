@@ -30,6 +30,7 @@ from connector_domain import (
     Repository,
     ResourceNotFound,
     SetName,
+    Unlist,
     UpdatePreviewable,
     codec,
 )
@@ -221,6 +222,33 @@ class TestDeleteAndConnectors:
         ok(store.create(draft("k1")))
         certify(store, "id-1")
         assert ok(store.connector("id-1")).resource.certified is True
+
+    def test_a_change_while_published_keeps_the_production_connector(self) -> None:
+        """An unlist of a Published connector changes the staged resource, not its production Connector."""
+        store, clock = make_store()
+        ok(store.create(draft("k1")))
+        certify(store, "id-1")
+        before = ok(store.connector("id-1"))
+        clock.advance(5)
+        ok(update(store, "id-1", Unlist()))
+        assert ok(store.get("id-1")).resource.already_listed is False
+        assert store.connector("id-1") is before
+
+    def test_a_republish_keeps_the_connectors_created_at(self) -> None:
+        """A new production version keeps the first one's createdAt and takes a new lastModifiedAt."""
+        store, clock = make_store()
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        ok(store.deliver("id-1", PublishingSucceeded()))
+        first = ok(store.connector("id-1"))
+        clock.advance(60)
+        ok(update(store, "id-1", SetName(name="Renamed"), Publish(certification=False)))
+        ok(store.deliver("id-1", PublishingSucceeded()))
+        second = ok(store.connector("id-1"))
+        assert second.resource.name == "Renamed" and second.resource.version > first.resource.version
+        assert second.created_at == first.created_at == START
+        assert second.last_modified_at == START + timedelta(seconds=60)
+        assert second.to_wire()["createdAt"] == first.to_wire()["createdAt"]
 
     def test_delete_removes_the_resource_its_key_and_its_connector(self) -> None:
         """Delete answers the resource as it was; afterwards nothing is found, and the key is free."""

@@ -1,12 +1,25 @@
 """A mock of the Connect API, built on the rules core.
 
-- ``connector_domain.mock.store``: the state (resources, indexes, time) behind the mock;
-- ``connector_domain.mock.simulation``: the simulated Connect service (policies and its schedule);
-- ``connector_domain.mock.query``: paging, sorting and filtering over the store's indexes;
-- ``connector_domain.mock.server``: the HTTP routes (the ``server`` extra: Starlette and uvicorn).
+- ``connector_domain.mock.store``: ``Store``, the state (resources, unique
+  keys, production Connectors, time) behind the mock;
+- ``connector_domain.mock.query``: what the store answers (``Stored``,
+  ``Page``) and the query over its indexes;
+- ``connector_domain.mock.simulation``: the simulated Connect service
+  (``Manual``, ``Automatic``) and its schedule;
+- ``connector_domain.mock.clock``: ``SimulatedClock``;
+- ``connector_domain.mock.server``: the HTTP routes (the ``server`` extra:
+  Starlette and uvicorn), ``create_app``, ``serve`` and ``serving``.
 
-Every rule is the reducer's and ``access``'s; the mock adds what a pure
-library leaves to its caller: ids, unique keys, time, storage, concurrency
-and scheduling. The everyday names are importable from here; the server is
-not, so that the store works without the ``server`` extra.
+Every rule is the reducer's, ``lifecycle``'s and ``access``'s; the mock adds
+what a pure library leaves to its caller: ids, unique keys, time, storage,
+concurrency and scheduling. The names of the store are importable from
+here; the server is not, so that the store works without the ``server``
+extra.
 """
+
+from .clock import SimulatedClock
+from .query import Page, Stored
+from .simulation import Automatic, Manual, Simulation
+from .store import Store
+
+__all__ = ["Automatic", "Manual", "Page", "SimulatedClock", "Simulation", "Store", "Stored"]

@@ -240,10 +240,7 @@ class ConformanceMachine(RuleBasedStateMachine):
 
 
 def _accepts(staged: ConnectorStaged, kind: type) -> bool:
-    key = lifecycle.input_key(staged, kind())
-    if key not in lifecycle.STATUS_TRANSITIONS[staged.status]:
-        return False
-    return kind not in lifecycle.PREVIEW_INPUTS or kind in lifecycle.PREVIEW_TRANSITIONS[staged.is_previewable]
+    return isinstance(lifecycle.target(staged, kind()), lifecycle.Move)
 
 
 def _error_code(body: Any) -> str | None:

@@ -495,17 +495,17 @@ _MOMENT = datetime(2024, 1, 1, tzinfo=UTC)
 
 def _accepted_groups(staged: ConnectorStaged) -> list[list[type]]:
     """The input classes the tables accept for *staged*, one group per table key (all edits are one)."""
-    row = lifecycle.STATUS_TRANSITIONS[staged.status]
     groups: list[list[type]] = []
-    if lifecycle.EDIT in row:
+    if _accepts(staged, lifecycle.EDIT):
         groups.append(list(a.CONTENT_ACTIONS))
     for kind in _INPUTS:
-        if kind in a.CONTENT_ACTIONS or not (kind in row or (kind, lifecycle.CERTIFICATION_ASKED) in row):
-            continue
-        if kind in lifecycle.PREVIEW_INPUTS and kind not in lifecycle.PREVIEW_TRANSITIONS[staged.is_previewable]:
-            continue
-        groups.append([kind])
+        if kind not in a.CONTENT_ACTIONS and any(_accepts(staged, key) for key in lifecycle.keys_of(kind)):
+            groups.append([kind])
     return groups
+
+
+def _accepts(staged: ConnectorStaged, key: lifecycle.InputKey) -> bool:
+    return isinstance(lifecycle.target(staged, key), lifecycle.Move)
 
 
 def connectors() -> st.SearchStrategy[Connector]:

@@ -1,0 +1,67 @@
+"""The parts of a reducer that do not depend on the aggregate: the lock lookup, the no-op rule, the commit.
+
+An aggregate (the ConnectorStaged today, the Deployment next) describes its
+lifecycle as transition tables, ``state -> {input key -> target}``, where a
+target is the next state or the ``DomainError`` class that refuses the input
+in that state, and a missing key is a refusal the aggregate words itself.
+Its reducer then does three things that are the same for every aggregate,
+and they live here, once:
+
+- ``step``: look one input up in one table;
+- ``changed``: keep only the fields an input would really change (an input
+  that changes nothing changes nothing, version included);
+- ``replacer``: commit the changes to a frozen attrs instance in one
+  straight line, without re-running its validators.
+
+Private: the aggregates' own modules (``lifecycle``, ``reducer``) are the
+public face of these rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeAlias, TypeVar
+
+import attrs
+
+from .errors import DomainError
+
+__all__ = ["Changes", "Table", "changed", "replacer", "step"]
+
+S = TypeVar("S", bound=Hashable)
+T = TypeVar("T")
+
+#: A transition table: state -> {input key -> next state, or the error class refusing the input}.
+Table: TypeAlias = Mapping[S, Mapping[Any, "S | type[DomainError]"]]
+#: The fields an input sets, by attribute name.
+Changes: TypeAlias = dict[str, Any]
+
+
+def step(table: Table[S], state: S, key: Any) -> S | type[DomainError] | None:
+    """Where *key* leads from *state* in *table*: a state, the error class refusing it, or None (not listed)."""
+    return table[state].get(key)
+
+
+def changed(resource: object, wanted: Mapping[str, Any]) -> Changes:
+    """The fields of *wanted* whose values differ from *resource*'s: the no-op rule, field by field."""
+    return {name: value for name, value in wanted.items() if getattr(resource, name) != value}
+
+
+def replacer(cls: type[T]) -> Callable[[T, Changes], T]:
+    """``attrs.evolve`` for a reducer's own commits to *cls*, without re-running the validators.
+
+    Every value it keeps comes from a valid instance, and every value it sets
+    comes from an input that was checked when it was built or from the
+    tables, so validating again would only repeat work (attrs validators run
+    on every ``evolve``). The function is generated, as attrs generates
+    ``__init__``: one straight line per field. A property test checks that
+    every reducer result still passes ``attrs.validate``.
+    """
+    names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
+    lines = ["def replace(old, changes):", "    new = _new(_cls)", "    get = changes.get"]
+    lines += [f"    _set(new, {name!r}, get({name!r}, old.{name}))" for name in names]
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    exec(compile("\n".join(lines), f"<connector_domain replace {cls.__name__}>", "exec"), namespace)
+    replace: Callable[[T, Changes], T] = namespace["replace"]
+    return replace

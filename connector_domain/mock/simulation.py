@@ -1,0 +1,135 @@
+"""The simulated Connect service: its policies, and the schedule of what it owes each resource.
+
+What the service owes a resource is the domain's to say
+(``lifecycle.awaited``: the work, the event of success, the event of
+failure); a policy only decides *when* it answers and, for certification,
+*which* answer. ``Schedule`` keeps the due times: at most one job per
+resource and machine (its status, its previewability), each a heap entry
+whose token a newer plan supersedes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Final, TypeAlias
+
+import attrs
+
+from .. import lifecycle
+from ..events import ServiceEvent
+from ..model import ConnectorStaged
+
+__all__ = ["MACHINES", "Automatic", "Manual", "Schedule", "Simulation", "answer", "delay", "due"]
+
+
+@attrs.frozen
+class Manual:
+    """Service events happen only when delivered (``Store.deliver``)."""
+
+
+def _always_certify(_staged: ConnectorStaged) -> bool:
+    return True
+
+
+@attrs.frozen(kw_only=True)
+class Automatic:
+    """The Connect service, simulated: each request succeeds after a delay.
+
+    - ``publish`` -> ``PublishingSucceeded`` after ``publishing_delay``;
+    - ``updatePreviewable`` -> ``PreviewGranted`` after ``preview_delay``;
+    - ReadyForCertification -> ``CertificationStarted`` after
+      ``certification_delay``, then InCertification -> ``CertificationPassed``
+      when ``certify(staged)`` is true, else ``CertificationFailed``, after
+      ``certification_delay`` again.
+
+    Events are delivered without a report. ``certify`` runs inside the store's
+    lock: it must not call the store.
+    """
+
+    publishing_delay: timedelta = timedelta(seconds=2)
+    preview_delay: timedelta = timedelta(seconds=2)
+    certification_delay: timedelta = timedelta(seconds=2)
+    certify: Callable[[ConnectorStaged], bool] = _always_certify
+
+
+Simulation: TypeAlias = Manual | Automatic
+
+#: The two machines of a resource, each with at most one job: its status, its previewability.
+STATUS: Final = 0
+PREVIEW: Final = 1
+MACHINES: Final = (STATUS, PREVIEW)
+
+
+def _owed(staged: ConnectorStaged, machine: int) -> lifecycle.Awaited | None:
+    return lifecycle.awaited(staged)[machine]
+
+
+def delay(policy: Automatic, work: str) -> timedelta:
+    """How long *policy* takes for a step of the service's *work* (``lifecycle.Awaited.work``)."""
+    return {
+        "publishing": policy.publishing_delay,
+        "certification": policy.certification_delay,
+        "preview": policy.preview_delay,
+    }[work]
+
+
+def due(policy: Simulation, staged: ConnectorStaged, machine: int, at: datetime) -> datetime | None:
+    """When *policy* answers what the service owes *staged* on *machine*, from *at*; None: never."""
+    owed = _owed(staged, machine)
+    if owed is None or not isinstance(policy, Automatic):
+        return None
+    return at + delay(policy, owed.work)
+
+
+def answer(policy: Simulation, staged: ConnectorStaged, machine: int) -> ServiceEvent | None:
+    """The event *policy* answers with, now that what *staged* is owed on *machine* is due; None: nothing."""
+    owed = _owed(staged, machine)
+    if owed is None or not isinstance(policy, Automatic):
+        return None
+    fails = owed.failure is not None and owed.work == "certification" and not policy.certify(staged)
+    kind = owed.failure if fails and owed.failure is not None else owed.success
+    return kind()
+
+
+class Schedule:
+    """The due jobs: a heap of ``(due, token, id, machine)``; only the latest token per (id, machine) counts."""
+
+    def __init__(self) -> None:
+        self._jobs: list[tuple[datetime, int, str, int]] = []
+        self._latest: dict[tuple[str, int], int] = {}
+        self._tokens = itertools.count(1)
+
+    def __len__(self) -> int:
+        """The number of jobs planned and not superseded."""
+        return len(self._latest)
+
+    def plan(self, id: str, machine: int, at: datetime | None) -> None:
+        """Plan the job of *id* on *machine* for *at*, replacing any earlier plan; None cancels it."""
+        if at is None:
+            self._latest.pop((id, machine), None)
+            return
+        token = next(self._tokens)
+        self._latest[(id, machine)] = token
+        heapq.heappush(self._jobs, (at, token, id, machine))
+
+    def drop(self, id: str) -> None:
+        """Cancel every job of *id* (a deleted resource)."""
+        for machine in MACHINES:
+            self._latest.pop((id, machine), None)
+
+    def clear(self) -> None:
+        """Cancel every job."""
+        self._jobs.clear()
+        self._latest.clear()
+
+    def pop_due(self, now: datetime) -> tuple[datetime, str, int] | None:
+        """The earliest job due by *now*, taken off the schedule, or None."""
+        while self._jobs and self._jobs[0][0] <= now:
+            at, token, id, machine = heapq.heappop(self._jobs)
+            if self._latest.get((id, machine)) == token:
+                del self._latest[(id, machine)]
+                return at, id, machine
+        return None
