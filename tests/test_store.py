@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from connector_domain import (
     AddCertificationComment,
     ConcurrentModification,
+    ConnectorReportEntryType,
     ConnectorStaged,
     ConnectorStagedDraft,
     ConnectorStagedPagedQueryResponse,
@@ -402,6 +403,34 @@ class TestSimulation:
             clock.advance(1)
             seen.append(ok(store.get("id-1")).resource.status)
         assert seen == [ConnectorStatus.READY_FOR_CERTIFICATION, ConnectorStatus.IN_CERTIFICATION, status]
+
+    def test_automatic_answers_carry_a_report_entry(self) -> None:
+        """Each simulated answer writes one entry into the report it completes, at the time it happened."""
+        step = timedelta(seconds=1)
+        policy = Automatic(publishing_delay=step, preview_delay=step, certify=lambda _s: False)
+        store, clock = make_store(simulation=policy)
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable(), Publish(certification=False)))
+        clock.advance(1)
+        staged = ok(store.get("id-1")).resource
+        (published,) = staged.publishing_report.entries
+        (previewed,) = staged.previewable_report.entries
+        assert (published.type, published.title) == (ConnectorReportEntryType.INFORMATION, "Publishing succeeded")
+        assert (previewed.type, previewed.title) == (ConnectorReportEntryType.INFORMATION, "Preview granted")
+        assert published.created_at == previewed.created_at == START + step
+
+    def test_a_failed_certification_reports_an_error(self) -> None:
+        """A certification the rule rejects ends in Failed with an Error entry."""
+        step = timedelta(seconds=1)
+        policy = Automatic(publishing_delay=step, certification_delay=step, certify=lambda _s: False)
+        store, clock = make_store(simulation=policy)
+        ok(store.create(draft()))
+        ok(update(store, "id-1", Publish(certification=True)))
+        clock.advance(3)
+        staged = ok(store.get("id-1")).resource
+        assert staged.status is ConnectorStatus.FAILED
+        (entry,) = staged.publishing_report.entries
+        assert (entry.type, entry.title) == (ConnectorReportEntryType.ERROR, "Certification failed")
 
     def test_one_late_read_catches_up_every_step(self) -> None:
         """Events due long ago are all applied by the next operation, in order, each at its time."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Final, TypeAlias
@@ -20,7 +21,7 @@ import attrs
 
 from .. import lifecycle
 from ..events import ServiceEvent
-from ..model import ConnectorStaged
+from ..model import ConnectorReport, ConnectorReportEntry, ConnectorReportEntryType, ConnectorStaged
 
 __all__ = ["MACHINES", "Automatic", "Manual", "Schedule", "Simulation", "answer", "delay", "due"]
 
@@ -45,8 +46,8 @@ class Automatic:
       when ``certify(staged)`` is true, else ``CertificationFailed``, after
       ``certification_delay`` again.
 
-    Events are delivered without a report. ``certify`` runs inside the store's
-    lock: it must not call the store.
+    Events that carry a report bring a one-entry report (``answer``).
+    ``certify`` runs inside the store's lock: it must not call the store.
     """
 
     publishing_delay: timedelta = timedelta(seconds=2)
@@ -84,14 +85,33 @@ def due(policy: Simulation, staged: ConnectorStaged, machine: int, at: datetime)
     return at + delay(policy, owed.work)
 
 
-def answer(policy: Simulation, staged: ConnectorStaged, machine: int) -> ServiceEvent | None:
-    """The event *policy* answers with, now that what *staged* is owed on *machine* is due; None: nothing."""
+def answer(policy: Simulation, staged: ConnectorStaged, machine: int, at: datetime) -> ServiceEvent | None:
+    """The event *policy* answers with at *at*, now that what *staged* is owed on *machine* is due; None: nothing.
+
+    An event that carries a report brings one entry saying what happened
+    (``Information`` on success, ``Error`` on failure), as the service's own
+    reports do, so that a client printing the report shows something.
+    """
     owed = _owed(staged, machine)
     if owed is None or not isinstance(policy, Automatic):
         return None
     fails = owed.failure is not None and owed.work == "certification" and not policy.certify(staged)
     kind = owed.failure if fails and owed.failure is not None else owed.success
-    return kind()
+    if "report" not in attrs.fields_dict(kind):
+        return kind()
+    entry = ConnectorReportEntry(
+        type=ConnectorReportEntryType.ERROR if fails else ConnectorReportEntryType.INFORMATION,
+        title=_title(kind),
+        message=f"{_title(kind)} (simulated by the mock).",
+        created_at=at,
+    )
+    return kind(report=ConnectorReport(entries=(entry,)))  # type: ignore[call-arg]
+
+
+def _title(kind: type) -> str:
+    """``PublishingSucceeded`` -> ``Publishing succeeded``."""
+    words = re.findall(r"[A-Z][a-z]*", kind.__name__)
+    return " ".join([words[0], *(word.lower() for word in words[1:])])
 
 
 class Schedule:

@@ -137,7 +137,7 @@ class Store:
         saved = self._staged.resources.get(id)
         if saved is None:
             return
-        event = service.answer(self._simulation, saved.resource, machine)
+        event = service.answer(self._simulation, saved.resource, machine, at)
         if event is None:
             return
         result = apply(saved.resource, event, at=at)
