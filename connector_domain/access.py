@@ -19,17 +19,32 @@ from .errors import (
 )
 from .model import Connector, ConnectorStaged, ConnectorStatus, IsPreviewable, check_project_identifier
 
-__all__ = ["check_deployment", "connector_snapshot", "published_connector"]
+__all__ = ["check_deployment", "connector_snapshot", "published_connector", "visible"]
 
 
-def check_deployment(staged: ConnectorStaged, project: str, *, preview: bool = False) -> DomainError | None:
+def visible(staged: ConnectorStaged, project: str, *, owner: str | None = None) -> bool:
+    """Whether *project* may see the connector of *staged*: it is public, lists *project*, or *project* owns it.
+
+    The one visibility rule (mock-service.md, "Connector search"), used by
+    ``check_deployment`` and by searches. *owner* is the ProjectIdentifier of
+    the project that created the ConnectorStaged, where the caller knows it:
+    "if [privateProjects is] empty, only the creator can access this
+    Connector" (the draft type).
+    """
+    return not staged.private or project in staged.private_projects or project == owner
+
+
+def check_deployment(
+    staged: ConnectorStaged, project: str, *, preview: bool = False, owner: str | None = None
+) -> DomainError | None:
     """The error refusing a deployment of *staged* to *project*, or None when it is allowed.
 
     *project* is a ProjectIdentifier, ``{region}:{projectKey}`` (``ValueError``
     otherwise). The checks, in order:
 
     1. a private connector is invisible to projects outside ``privateProjects``
-       (``ConnectorReferenceNotFound``); an empty list admits no project;
+       and other than its *owner* (``visible``; ``ConnectorReferenceNotFound``);
+       an empty list admits no project but the owner;
     2. a preview needs ``isPreviewable`` ``true`` (``ConnectorStagedNotPreviewable``)
        and the project in ``privateProjects``, whatever ``private`` is
        (``ConnectorReferenceNotFound``);
@@ -41,7 +56,7 @@ def check_deployment(staged: ConnectorStaged, project: str, *, preview: bool = F
     check_project_identifier(project)
     not_found = ConnectorReferenceNotFound(staged.key or staged.id, staged.version)
     listed = project in staged.private_projects
-    if staged.private and not listed:
+    if not visible(staged, project, owner=owner):
         return not_found
     if preview:
         if staged.is_previewable is not IsPreviewable.TRUE:

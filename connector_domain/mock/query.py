@@ -20,10 +20,22 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 
 from .. import codec
+from ..access import visible
 from ..errors import InvalidJsonInput
 from ..model import Connector, ConnectorStaged, ConnectorStagedPagedQueryResponse, IntegrationType
 
-__all__ = ["LIMIT_DEFAULT", "LIMIT_MAX", "OFFSET_MAX", "SORTABLE_FIELDS", "Index", "Page", "Stored"]
+__all__ = [
+    "LIMIT_DEFAULT",
+    "LIMIT_MAX",
+    "OFFSET_MAX",
+    "SEARCH_SORTABLE_FIELDS",
+    "SORTABLE_FIELDS",
+    "Index",
+    "Page",
+    "Searchable",
+    "Stored",
+    "search",
+]
 
 R = TypeVar("R", ConnectorStaged, Connector)
 
@@ -69,26 +81,26 @@ class Stored(Generic[R]):
 
 
 @attrs.frozen(kw_only=True)
-class Page:
-    """One page of a query: what ``GET /connectors/drafts`` answers.
+class Page(Generic[R]):
+    """One page of a query (``GET /connectors/drafts``) or a search (``GET /connectors/search``).
 
-    ``response()`` is the ``ConnectorStagedPagedQueryResponse`` value;
-    ``to_wire()`` its JSON, whose results carry ``createdAt`` and
-    ``lastModifiedAt``.
+    ``response()`` is the ``ConnectorStagedPagedQueryResponse`` value of a
+    query's page; ``to_wire()`` the JSON of either, whose results carry
+    ``createdAt`` and ``lastModifiedAt``.
     """
 
     limit: int
     offset: int
     total: int
-    results: tuple[Stored[ConnectorStaged], ...]
+    results: tuple[Stored[R], ...]
 
     @property
     def count(self) -> int:
         """The number of results on this page."""
         return len(self.results)
 
-    def response(self) -> ConnectorStagedPagedQueryResponse:
-        """The page as the model's ``ConnectorStagedPagedQueryResponse``."""
+    def response(self: Page[ConnectorStaged]) -> ConnectorStagedPagedQueryResponse:
+        """A query's page as the model's ``ConnectorStagedPagedQueryResponse``."""
         return ConnectorStagedPagedQueryResponse(
             limit=self.limit,
             offset=self.offset,
@@ -98,7 +110,7 @@ class Page:
         )
 
     def to_wire(self) -> dict[str, Any]:
-        """The JSON of ``GET /connectors/drafts``."""
+        """The JSON of the page: ``ConnectorStagedPagedQueryResponse`` or ``ConnectorSearchPagedQueryResponse``."""
         return {
             "limit": self.limit,
             "offset": self.offset,
@@ -115,13 +127,13 @@ class Page:
 _NO_KEY: Final = "\uffff"
 
 
-def _key_order(s: Stored[ConnectorStaged]) -> str:
+def _key_order(s: Stored[Any]) -> str:
     # A string, not a tuple: sorting 100,000 resources by key then allocates nothing, and
     # the garbage collector, which a burst of new tuples wakes, stays asleep.
     return s.resource.key or _NO_KEY  # a resource without a key sorts after every key
 
 
-_SORT_KEYS: Final[Mapping[str, Callable[[Stored[ConnectorStaged]], Any]]] = {
+_SORT_KEYS: Final[Mapping[str, Callable[[Stored[Any]], Any]]] = {
     "createdAt": operator.attrgetter("created_at"),
     "lastModifiedAt": operator.attrgetter("last_modified_at"),
     "id": operator.attrgetter("resource.id"),
@@ -143,14 +155,16 @@ def _sequence(s: Stored[Any]) -> int:
     return s.sequence
 
 
-def _parse_sort(sort: Iterable[str], problems: list[str]) -> list[tuple[str, bool]]:
+def _parse_sort(
+    sort: Iterable[str], problems: list[str], fields: Sequence[str] = SORTABLE_FIELDS
+) -> list[tuple[str, bool]]:
     """``["name asc", "createdAt desc"]`` as ``[("name", False), ("createdAt", True)]``; problems noted."""
     out = []
     for index, item in enumerate(sort):
         parts = item.split() if isinstance(item, str) else []
-        if len(parts) != 2 or parts[0] not in _SORT_KEYS or parts[1] not in ("asc", "desc"):
-            fields = ", ".join(SORTABLE_FIELDS)
-            problems.append(f"sort[{index}]: {item!r} is not 'field asc' or 'field desc', a field of {fields}")
+        if len(parts) != 2 or parts[0] not in fields or parts[1] not in ("asc", "desc"):
+            names = ", ".join(fields)
+            problems.append(f"sort[{index}]: {item!r} is not 'field asc' or 'field desc', a field of {names}")
             continue
         out.append((parts[0], parts[1] == "desc"))
     return out
@@ -161,6 +175,82 @@ def _check_range(name: str, value: object, high: int, problems: list[str]) -> No
         problems.append(f"{name}: expected an integer, got {value!r}")
     elif not 0 <= value <= high:
         problems.append(f"{name}: {value} is not between 0 and {high}")
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+#: The fields a search's ``sort`` accepts.
+SEARCH_SORTABLE_FIELDS: Final = tuple(name for name in _SORT_KEYS if name != "status")
+
+
+@attrs.frozen(kw_only=True)
+class Searchable:
+    """A production Connector as a search sees it: the Connector, its ConnectorStaged, and its owner."""
+
+    connector: Stored[Connector]
+    staged: ConnectorStaged
+    owner: str | None
+
+
+def search(
+    candidates: Iterable[Searchable],
+    *,
+    project: str,
+    text: str | None = None,
+    private: bool | None = None,
+    creator_company: str | None = None,
+    ids: Sequence[str] = (),
+    keys: Sequence[str] = (),
+    integration_types: Iterable[IntegrationType | str] | None = None,
+    limit: int = LIMIT_DEFAULT,
+    offset: int = 0,
+    sort: Sequence[str] = (),
+) -> Page[Connector] | InvalidJsonInput:
+    """``GET /connectors/search``: the production Connectors *project* may see that match, one page.
+
+    Visibility is ``access.visible``; an unlisted connector is hidden from
+    every project but its owner. ``text`` is a case-insensitive substring
+    of ``name`` or ``description``; ``private`` true keeps the connectors
+    whose ``privateProjects`` list *project* (false and absent: every one it
+    may see); ``creator_company`` is exact; several ``ids``, ``keys`` or
+    ``integration_types`` match any of them; different parameters all hold.
+    Equal sort values keep the order of publication. *candidates* come in
+    that order.
+    """
+    problems: list[str] = []
+    _check_range("limit", limit, LIMIT_MAX, problems)
+    _check_range("offset", offset, OFFSET_MAX, problems)
+    order = _parse_sort([sort] if isinstance(sort, str) else sort, problems, SEARCH_SORTABLE_FIELDS)
+    types = None if integration_types is None else set(_parse_types(integration_types, problems))
+    if problems:
+        return InvalidJsonInput("; ".join(problems))
+    needle = text.casefold() if text else None
+    wanted_ids, wanted_keys = frozenset(ids), frozenset(keys)
+    found: list[Stored[Connector]] = []
+    for entry in candidates:
+        staged, connector = entry.staged, entry.connector.resource
+        mine = project == entry.owner
+        if not visible(staged, project, owner=entry.owner) or not (staged.already_listed or mine):
+            continue
+        if private and project not in staged.private_projects:
+            continue
+        if (wanted_ids and connector.id not in wanted_ids) or (wanted_keys and connector.key not in wanted_keys):
+            continue
+        if creator_company is not None and connector.creator.company != creator_company:
+            continue
+        if types and types.isdisjoint(connector.integration_types):
+            continue
+        if needle is not None and not _contains(connector, needle):
+            continue
+        found.append(entry.connector)
+    for name, desc in reversed(order):
+        found.sort(key=_SORT_KEYS[name], reverse=desc)
+    results = found[offset : offset + limit] if limit else []
+    return Page(limit=limit, offset=offset, total=len(found), results=tuple(results))
+
+
+def _contains(connector: Connector, needle: str) -> bool:
+    return needle in connector.name.casefold() or needle in (connector.description or "").casefold()
 
 
 # --- The index ---------------------------------------------------------------------------------
@@ -213,7 +303,7 @@ class Index:
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
-    ) -> Page | InvalidJsonInput:
+    ) -> Page[ConnectorStaged] | InvalidJsonInput:
         """``GET /connectors/drafts``: one page of the resources that match, in order.
 
         - ``limit`` 0 to 500 (default 20), ``offset`` 0 to 10000 (default 0);
@@ -245,7 +335,7 @@ class Index:
         order: list[tuple[str, bool]],
         is_private: bool | None,
         types: list[IntegrationType] | None,
-    ) -> Page:
+    ) -> Page[ConnectorStaged]:
         matching = self._matching(is_private, types)
         total = len(self.resources) if matching is None else len(matching)
         end = offset + limit

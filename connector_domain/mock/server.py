@@ -46,15 +46,18 @@ from .. import codec
 from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidJsonInput
 from ..events import ServiceEvent
-from ..model import ConnectorStagedDraft
+from ..model import ConnectorStagedDraft, check_project_identifier
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
-__all__ = ["DEFAULT_AUTHOR", "create_app", "serve", "serving"]
+__all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
 
 T = TypeVar("T")
 
 #: The ``userId`` that ``addCertificationComment`` records when the app is given no author.
 DEFAULT_AUTHOR: Final = "mock-project"
+#: The project every request acts as, until identity is implemented, and its region.
+DEFAULT_PROJECT: Final = "mock-project"
+DEFAULT_REGION: Final = "europe-west1.gcp"
 
 _Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -66,7 +69,7 @@ def _envelope(status: int, code: str, message: str) -> JSONResponse:
     )
 
 
-def _answer(result: Stored[Any] | Page | DomainError, status: int = 200) -> JSONResponse:
+def _answer(result: Stored[Any] | Page[Any] | DomainError, status: int = 200) -> JSONResponse:
     if isinstance(result, DomainError):
         return JSONResponse(codec.error_response(result), result.status_code)
     return JSONResponse(result.to_wire(), status)
@@ -102,13 +105,19 @@ def create_app(
     clock: SimulatedClock | None = None,
     author: str = DEFAULT_AUTHOR,
     simulation: Simulation | None = None,
+    project: str = DEFAULT_PROJECT,
+    region: str = DEFAULT_REGION,
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
     *clock* is what ``/__mock__/clock`` moves: by default the store's clock
     when it is a ``SimulatedClock``, else a new one that follows the system's
-    time. *author* is the ``userId`` of certification comments.
+    time. *author* is the ``userId`` of certification comments. Every request
+    acts as the project *project* of *region*: it owns the drafts it creates,
+    and searches as ``{region}:{project}``.
     """
+    caller = f"{region}:{project}"
+    check_project_identifier(caller)
     if store is None:
         clock = clock or SimulatedClock()
         store = Store(clock=clock, simulation=simulation)
@@ -134,7 +143,31 @@ def create_app(
         )
 
     async def create(request: Request) -> Response:
-        return _answer(mock.create(await _read(request, ConnectorStagedDraft)), 201)
+        return _answer(mock.create(await _read(request, ConnectorStagedDraft), owner=caller), 201)
+
+    async def search(request: Request) -> Response:
+        params = request.query_params
+        problems: list[str] = []
+        limit = _int_param(params, "limit", LIMIT_DEFAULT, problems)
+        offset = _int_param(params, "offset", 0, problems)
+        private = _bool_param(params, "private", problems)
+        if problems:
+            return _answer(InvalidJsonInput("; ".join(problems)))
+        assert limit is not None and offset is not None
+        return _answer(
+            mock.search(
+                project=caller,
+                text=params.get("text"),
+                private=private,
+                creator_company=params.get("creator.company"),
+                ids=params.getlist("id"),
+                keys=params.getlist("key"),
+                integration_types=params.getlist("integrationTypes") or None,
+                limit=limit,
+                offset=offset,
+                sort=params.getlist("sort"),
+            )
+        )
 
     async def get(request: Request) -> Response:
         return _answer(mock.get(request.path_params["id"]))
@@ -225,6 +258,7 @@ def create_app(
         Route("/connectors/drafts/{id}", get, methods=["GET"]),
         Route("/connectors/drafts/{id}", update, methods=["POST"]),
         Route("/connectors/drafts/{id}", delete, methods=["DELETE"]),
+        Route("/connectors/search", search, methods=["GET"]),
         Route("/connectors/key={key}", connector_by_key, methods=["GET"]),
         Route("/connectors/{id}", connector, methods=["GET"]),
         Route("/__mock__/connectors/drafts/{id}/events", deliver, methods=["POST"]),
@@ -251,9 +285,11 @@ def serve(
     port: int = 8080,
     simulation: Simulation | None = None,
     log_level: str = "info",
+    project: str = DEFAULT_PROJECT,
+    region: str = DEFAULT_REGION,
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time."""
-    app = create_app(simulation=simulation or Manual())
+    app = create_app(simulation=simulation or Manual(), project=project, region=region)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 

@@ -38,7 +38,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from .. import lifecycle
 from ..access import published_connector
@@ -49,7 +49,7 @@ from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, Integratio
 from ..reducer import apply, apply_update, check_version, create
 from . import simulation as service
 from .clock import SimulatedClock, system_time
-from .query import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, SORTABLE_FIELDS, Index, Page, Stored
+from .query import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, SORTABLE_FIELDS, Index, Page, Searchable, Stored, search
 from .simulation import Automatic, Manual, Schedule, Simulation
 
 __all__ = [
@@ -94,6 +94,7 @@ class Store:
     def _clear(self) -> None:
         self._staged = Index()
         self._by_key: dict[str, str] = {}
+        self._owners: dict[str, str] = {}  # id -> the ProjectIdentifier that created it
         self._connectors: dict[str, Stored[Connector]] = {}
         self._connector_keys: dict[str, str] = {}
         self._schedule = Schedule()
@@ -177,8 +178,12 @@ class Store:
         if connector.key is not None:
             self._connector_keys[connector.key] = connector.id
 
-    def create(self, draft: ConnectorStagedDraft) -> Stored[ConnectorStaged] | DomainError:
-        """``POST /connectors/drafts``: the new resource, or ``DuplicateField`` for a key already used."""
+    def create(self, draft: ConnectorStagedDraft, *, owner: str | None = None) -> Stored[ConnectorStaged] | DomainError:
+        """``POST /connectors/drafts``: the new resource, or ``DuplicateField`` for a key already used.
+
+        *owner* is the ProjectIdentifier of the creating project, which a
+        search lets see its own unlisted and private connectors.
+        """
         with self._lock:
             now = self._tick()
             if draft.key is not None and draft.key in self._by_key:
@@ -189,6 +194,8 @@ class Store:
             staged = create(draft, id=id)
             if staged.key is not None:
                 self._by_key[staged.key] = id
+            if owner is not None:
+                self._owners[id] = owner
             return self._commit(None, staged, now)
 
     def update(
@@ -274,6 +281,7 @@ class Store:
         if staged.key is not None:
             del self._by_key[staged.key]
         self._schedule.drop(id)
+        self._owners.pop(id, None)
         connector = self._connectors.pop(id, None)
         if connector is not None and connector.resource.key is not None:
             self._connector_keys.pop(connector.resource.key, None)
@@ -329,10 +337,26 @@ class Store:
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
-    ) -> Page | InvalidJsonInput:
+    ) -> Page[ConnectorStaged] | InvalidJsonInput:
         """``GET /connectors/drafts``: one page of the resources that match, in order (``Index.query``)."""
         with self._lock:
             self._tick()
             return self._staged.query(
                 limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=integration_types
             )
+
+    def search(self, *, project: str, **parameters: Any) -> Page[Connector] | InvalidJsonInput:
+        """``GET /connectors/search`` as *project*: the production Connectors it may see (``query.search``).
+
+        The parameters are ``query.search``'s: ``text``, ``private``,
+        ``creator_company``, ``ids``, ``keys``, ``integration_types``,
+        ``limit``, ``offset``, ``sort``.
+        """
+        with self._lock:
+            self._tick()
+            staged, owners = self._staged.resources, self._owners
+            candidates = (
+                Searchable(connector=connector, staged=staged[id].resource, owner=owners.get(id))
+                for id, connector in self._connectors.items()
+            )
+            return search(candidates, project=project, **parameters)
