@@ -189,11 +189,47 @@ class TestErrorEnvelopes:
         error(act(client, id, version, project), 400, "ConnectorStagedNotPrivate")
         error(deliver(client, id, "CertificationPassed"), 400, "InvalidOperation")
 
-    def test_unknown_path_and_method(self, client: httpx.Client) -> None:
-        """A path or method the API does not have is a 404 ErrorResponse."""
+    def test_unknown_path(self, client: httpx.Client) -> None:
+        """A path the API does not have is a 404 ErrorResponse."""
         error(client.get("/connectors/drafts/a/b"), 404, "ResourceNotFound")
         error(client.get("/projects"), 404, "ResourceNotFound")
-        error(client.put("/connectors/drafts"), 404, "ResourceNotFound")
+
+    @pytest.mark.parametrize(
+        ("method", "path", "allow"),
+        [
+            ("PUT", "/connectors/drafts", "GET, HEAD, POST"),
+            ("PATCH", "/connectors/drafts/some-id", "DELETE, GET, HEAD, POST"),
+            ("DELETE", "/connectors/some-id", "GET, HEAD"),
+            ("POST", "/connectors/search", "GET, HEAD"),
+            ("GET", "/__mock__/reset", "POST"),
+        ],
+    )
+    def test_unsupported_method_is_405_with_allow(
+        self, client: httpx.Client, method: str, path: str, allow: str
+    ) -> None:
+        """A method a known path does not answer is 405, with an Allow header and an ErrorResponse."""
+        answer = client.request(method, path)
+        body = error(answer, 405, "MethodNotAllowed")
+        assert answer.headers["allow"] == allow
+        assert method in body["message"] and path in body["message"]
+
+    def test_a_trailing_slash_is_the_same_resource(self, client: httpx.Client) -> None:
+        """A trailing slash names the same resource: no redirect, the same answer."""
+        staged = created(client)
+        listed = client.get("/connectors/drafts/", follow_redirects=False)
+        assert listed.status_code == 200 and listed.json()["total"] == 1
+        again = client.get(f"/connectors/drafts/{staged['id']}/", follow_redirects=False)
+        assert again.status_code == 200 and again.json() == staged
+
+    def test_the_correlation_id_is_echoed_or_made(self, client: httpx.Client) -> None:
+        """X-Correlation-ID comes back as sent; without one, each answer gets a new one."""
+        sent = client.get("/connectors/drafts", headers={"X-Correlation-ID": "my-trace-1"})
+        assert sent.headers["x-correlation-id"] == "my-trace-1"
+        failed = client.get("/connectors/drafts/nope", headers={"X-Correlation-ID": "my-trace-2"})
+        assert failed.status_code == 404 and failed.headers["x-correlation-id"] == "my-trace-2"
+        first, second = client.get("/connectors/drafts"), client.get("/connectors/drafts")
+        assert first.headers["x-correlation-id"] != second.headers["x-correlation-id"]
+        assert first.headers["x-correlation-id"].startswith("mock-")
 
     @pytest.mark.parametrize(
         "query",
@@ -377,3 +413,19 @@ def test_the_store_and_server_take_time_from_their_clock() -> None:
         after = datetime.fromisoformat(client.post("/__mock__/clock", json={"seconds": 3600}).json()["now"])
         assert after - before >= timedelta(hours=1)
         assert abs(before - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+class _BrokenStore(Store):
+    def get(self, id: str) -> Any:
+        raise RuntimeError("internal detail that must not leak")
+
+
+def test_a_fault_is_a_general_error_naming_no_internals(caplog: pytest.LogCaptureFixture) -> None:
+    """A fault inside a handler answers 500 General, names no Python internals, and is logged."""
+    with serving(create_app(_BrokenStore(clock=SimulatedClock(START)))) as url, httpx.Client(base_url=url) as client:
+        answer = client.get("/connectors/drafts/any", headers={"X-Correlation-ID": "trace-500"})
+    assert answer.status_code == 500 and answer.headers["x-correlation-id"] == "trace-500"
+    body = answer.json()
+    assert body["errors"][0]["code"] == "General"
+    assert "RuntimeError" not in answer.text and "internal detail" not in answer.text
+    assert any("internal detail" in (record.exc_text or "") for record in caplog.records)

@@ -28,8 +28,10 @@ API does not have lives under ``/__mock__/``:
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
@@ -38,9 +40,11 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import codec
 from ..actions import ConnectorUpdate
@@ -242,12 +246,15 @@ def create_app(
 
     async def no_endpoint(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        if exc.status_code in (404, 405):
-            return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {request.url.path}.")
+        path = request.url.path
+        if exc.status_code == 405:
+            allowed = _allowed_methods(routes, path)
+            answer = _envelope(405, "MethodNotAllowed", f"{request.method} is not allowed on {path}.")
+            answer.headers["Allow"] = ", ".join(allowed)
+            return answer
+        if exc.status_code == 404:
+            return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
         return _envelope(exc.status_code, "General", str(exc.detail))
-
-    async def fault(_request: Request, exc: Exception) -> Response:
-        return _envelope(500, "General", f"The mock failed: {type(exc).__name__}: {exc}")
 
     routes = [
         Route("/connectors/drafts", query, methods=["GET"]),
@@ -268,15 +275,79 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(_Edge)],
         exception_handlers={
             codec.InvalidInput: invalid_input,
             json.JSONDecodeError: malformed_json,
             HTTPException: no_endpoint,
-            Exception: fault,
         },
     )
+    # No redirects, ever (a redirect would follow the request's Host): a trailing
+    # slash is the same resource, which _Edge settles before routing.
+    app.router.redirect_slashes = False
     app.state.store = store
     return app
+
+
+def _allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods the routes answer on *path*, as an ``Allow`` header lists them."""
+    methods: set[str] = set()
+    for route in routes:
+        if route.path_regex.match(path) and route.methods:
+            methods |= route.methods
+    return sorted(methods)
+
+
+class _Edge:
+    """The mock's HTTP edge, around every request (mock-service.md, "The HTTP edge").
+
+    - ``X-Correlation-ID`` is echoed on the response, or one is generated;
+    - a trailing slash names the same resource as the path without it;
+    - a fault that reaches this far is answered with the reference's
+      ``General`` error (500), naming no internals; the traceback goes to
+      the server's log.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/", "raw_path": None}
+        correlation = _correlation_id(scope)
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != _CORRELATION]
+                message = {**message, "headers": [*headers, (_CORRELATION, correlation)]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            _log.exception("the mock failed on %s %s", scope.get("method"), path)
+            if started:
+                raise
+            answer = _envelope(500, "General", "The mock failed to answer this request; its log has the details.")
+            await answer(scope, receive, send_with_id)
+
+
+_CORRELATION: Final = b"x-correlation-id"
+_log: Final = logging.getLogger("connector_domain.mock")
+
+
+def _correlation_id(scope: Scope) -> bytes:
+    for name, value in scope.get("headers", []):
+        if name == _CORRELATION and value and len(value) <= 256:
+            return bytes(value)
+    return f"mock-{uuid.uuid4()}".encode()
 
 
 def serve(
