@@ -100,7 +100,8 @@ def create(draft: ConnectorStagedDraft, *, id: str) -> ConnectorStaged:
     ``hasChanges`` and ``alreadyListed`` false, no ``certified`` field and no
     configurations yet (``created-draft.json``). Absent ``integrationTypes``
     become ``["other"]`` (an explicit ``[]`` stays); absent
-    ``supportedRegions`` and ``privateProjects`` become ``[]``.
+    ``supportedRegions`` and ``privateProjects`` become ``[]``; an absent
+    ``description`` becomes ``""`` (the resource type requires it).
 
     The draft was checked when it was built, and key uniqueness belongs to
     the store (which answers ``DuplicateField`` itself), so a draft is never
@@ -113,7 +114,7 @@ def create(draft: ConnectorStagedDraft, *, id: str) -> ConnectorStaged:
         key=draft.key,
         version=1,
         name=draft.name,
-        description=draft.description,
+        description="" if draft.description is None else draft.description,
         integration_types=(IntegrationType.OTHER,) if draft.integration_types is None else draft.integration_types,
         creator=draft.creator,
         repository=draft.repository,

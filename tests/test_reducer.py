@@ -333,10 +333,10 @@ class TestCreate:
         draft = attrs.evolve(DRAFT_BODY, private_projects=None)
         assert ok(create(draft, id=ID)).private_projects == ()
 
-    def test_no_description_gives_none(self) -> None:
-        """A draft without description gives a resource without description."""
+    def test_no_description_gives_an_empty_one(self) -> None:
+        """A draft without description gives a resource whose description is "" (lifecycle.md, decision)."""
         draft = attrs.evolve(DRAFT_BODY, description=None)
-        assert ok(create(draft, id=ID)).description is None
+        assert ok(create(draft, id=ID)).description == ""
 
     def test_no_key_gives_none(self) -> None:
         """A draft without key gives a resource without key."""

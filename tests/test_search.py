@@ -11,6 +11,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from official_schema import checked_client
 
 from connector_domain import (
     CertificationPassed,
@@ -212,7 +213,7 @@ def _filled() -> Store:
 def client(store: Store) -> Iterator[httpx.Client]:
     """A client of a server over *store*, acting as ME."""
     app = create_app(store, project="my-project", region="europe-west1.gcp")
-    with serving(app) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serving(app) as url, checked_client(url, timeout=10) as client:
         yield client
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from official_schema import checked_client
 
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Automatic, SimulatedClock, Store
@@ -39,7 +40,7 @@ def server() -> Iterator[tuple[str, SimulatedClock]]:
 @pytest.fixture
 def client(server: tuple[str, SimulatedClock]) -> Iterator[httpx.Client]:
     """A client of the module's server, which starts empty."""
-    with httpx.Client(base_url=server[0], timeout=10) as client:
+    with checked_client(server[0], timeout=10) as client:
         assert client.post("/__mock__/reset").status_code == 204
         yield client
 
@@ -300,7 +301,7 @@ class TestAutomaticSimulation:
         """In automatic mode, advancing the mock's clock walks a connector to Published."""
         clock = SimulatedClock(START)
         app = create_app(Store(clock=clock, simulation=Automatic(certify=lambda staged: staged.name != "Bad")))
-        with serving(app) as url, httpx.Client(base_url=url) as client:
+        with serving(app) as url, checked_client(url) as client:
             id = created(client)["id"]
             bad = created(client, key="bad", name="Bad")["id"]
             for cid in (id, bad):
@@ -328,7 +329,7 @@ def test_no_update_is_lost_under_concurrent_writers(client: httpx.Client, server
     failures: list[str] = []
 
     def writer(n: int) -> None:
-        with httpx.Client(base_url=server[0], timeout=30) as mine:
+        with checked_client(server[0], timeout=30) as mine:
             version = 1
             for i in range(requests_each):
                 answer = act(mine, id, version, {"action": "setName", "name": f"writer {n} request {i}"})
@@ -408,7 +409,7 @@ def test_serve_without_the_extra_says_what_to_install() -> None:
 
 def test_the_store_and_server_take_time_from_their_clock() -> None:
     """A default app follows the system's time; its clock endpoint moves it ahead."""
-    with serving() as url, httpx.Client(base_url=url) as client:
+    with serving() as url, checked_client(url) as client:
         before = datetime.fromisoformat(client.get("/__mock__/clock").json()["now"])
         after = datetime.fromisoformat(client.post("/__mock__/clock", json={"seconds": 3600}).json()["now"])
         assert after - before >= timedelta(hours=1)
@@ -422,7 +423,7 @@ class _BrokenStore(Store):
 
 def test_a_fault_is_a_general_error_naming_no_internals(caplog: pytest.LogCaptureFixture) -> None:
     """A fault inside a handler answers 500 General, names no Python internals, and is logged."""
-    with serving(create_app(_BrokenStore(clock=SimulatedClock(START)))) as url, httpx.Client(base_url=url) as client:
+    with serving(create_app(_BrokenStore(clock=SimulatedClock(START)))) as url, checked_client(url) as client:
         answer = client.get("/connectors/drafts/any", headers={"X-Correlation-ID": "trace-500"})
     assert answer.status_code == 500 and answer.headers["x-correlation-id"] == "trace-500"
     body = answer.json()

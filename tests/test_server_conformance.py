@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import settings
+from official_schema import checked_client
 
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Manual, SimulatedClock, Store
@@ -53,7 +54,7 @@ def _answer(answer: httpx.Response) -> Response:
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     store = Store(clock=SimulatedClock(datetime(2024, 6, 1, tzinfo=UTC)), simulation=Manual())
-    with serving(create_app(store)) as url, httpx.Client(base_url=url, timeout=10) as client:
+    with serving(create_app(store)) as url, checked_client(url, timeout=10) as client:
         yield client
 
 

@@ -190,6 +190,8 @@ def model_of_draft(draft: ConnectorStagedDraft) -> Model:
         (IntegrationType.OTHER,) if draft.integration_types is None else draft.integration_types
     )
     content["supported_regions"] = draft.supported_regions or ()
+    if draft.description is None:
+        content["description"] = ""  # "a draft without description gives description ''"
     return Model(
         status=DRAFT,
         is_previewable="none",
