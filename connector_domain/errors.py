@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ._fields import typed
 from .model import ConnectorStatus, IsPreviewable
 
 __all__ = [
@@ -46,7 +47,9 @@ def _resource(resource_id: str, resource_key: str | None) -> str:
 class DomainError:
     """Base of every domain error value.
 
-    Subclasses set ``code`` and ``status_code`` and implement ``message``.
+    Subclasses are ``@attrs.frozen(field_transformer=typed)`` (each field
+    checks its type when the error is built), set ``code`` and
+    ``status_code``, and implement ``message``.
     """
 
     code: ClassVar[str]
@@ -69,7 +72,7 @@ class DomainError:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class InvalidJsonInput(DomainError):
     """The body is not valid JSON, or does not fit the expected shape (400).
 
@@ -86,7 +89,7 @@ class InvalidJsonInput(DomainError):
         return "Request body does not contain valid JSON."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class InvalidOperation(DomainError):
     """The resource's state forbids this input (400; decision, lifecycle.md).
 
@@ -119,7 +122,7 @@ class InvalidOperation(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConcurrentModification(DomainError):
     """The request's ``version`` is not the resource's (409)."""
 
@@ -143,7 +146,7 @@ class ConcurrentModification(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedNotPrivate(DomainError):
     """``addPrivateProject`` / ``removePrivateProject`` on a connector that is not private (400)."""
 
@@ -160,7 +163,7 @@ class ConnectorStagedNotPrivate(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedPreviewRequestUnderProcess(DomainError):
     """A preview request is already pending (400)."""
 
@@ -171,7 +174,7 @@ class ConnectorStagedPreviewRequestUnderProcess(DomainError):
         return "The ConnectorStaged preview request is already in progress"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedInCertification(DomainError):
     """``publish`` with certification while certification is under way (400)."""
 
@@ -182,7 +185,7 @@ class ConnectorStagedInCertification(DomainError):
         return "The ConnectorStaged is already in certification"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorAlreadyCertified(DomainError):
     """``publish`` with certification of a certified connector without changes (400)."""
 
@@ -193,7 +196,7 @@ class ConnectorAlreadyCertified(DomainError):
         return "The ConnectorStaged is already certified"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedNotPreviewable(DomainError):
     """A preview deployment of a connector whose ``isPreviewable`` is not ``true`` (400)."""
 
@@ -210,7 +213,7 @@ class ConnectorStagedNotPreviewable(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ResourceNotFound(DomainError):
     """No resource has this id or key (404)."""
 
@@ -227,7 +230,7 @@ class ResourceNotFound(DomainError):
         return f"The Resource with ID '{self.id}' was not found."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class DuplicateField(DomainError):
     """A value that must be unique (a key) is already used (400)."""
 
@@ -238,14 +241,15 @@ class DuplicateField(DomainError):
     }
 
     field: str
-    duplicate_value: Any
+    #: The value already used; the one unique field, ``key``, is a string.
+    duplicate_value: str
 
     @property
     def message(self) -> str:
         return f"A duplicate value {self.duplicate_value} exists for field {self.field}."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class DeploymentUnsupportedRegion(DomainError):
     """A deployment in a region outside ``supportedRegions`` (400)."""
 
@@ -258,7 +262,7 @@ class DeploymentUnsupportedRegion(DomainError):
         return f"Deployment unsupported region {self.region}"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorReferenceNotFound(DomainError):
     """A deployment references a Connector that does not exist for the project (400)."""
 
