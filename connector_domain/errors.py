@@ -43,13 +43,14 @@ def _resource(resource_id: str, resource_key: str | None) -> str:
     return f"id={resource_id} or key={resource_key or ''}"
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class DomainError:
-    """Base of every domain error value.
+    """Base of every domain error value; not an error itself, so it cannot be built bare.
 
     Subclasses are ``@attrs.frozen(field_transformer=typed)`` (each field
     checks its type when the error is built), set ``code`` and
-    ``status_code``, and implement ``message``.
+    ``status_code``, and implement ``message``. ``str()`` of an error is its
+    code and message: ``InvalidOperation: setName is not allowed ...``.
     """
 
     code: ClassVar[str]
@@ -57,10 +58,17 @@ class DomainError:
     #: attribute name -> wire name of the fields the ErrorResponse carries.
     extra_fields: ClassVar[Mapping[str, str]] = {}
 
+    def __init__(self) -> None:
+        # Each subclass has its own attrs __init__; only the base itself lands here.
+        raise TypeError("DomainError is the base of the errors: build one of its subclasses")
+
     @property
     def message(self) -> str:
         """The documented message, filled in."""
         raise NotImplementedError
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
     def wire_extras(self) -> dict[str, Any]:
         """The documented extra fields of this error, by wire name (absent ones omitted)."""
