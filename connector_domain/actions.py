@@ -268,7 +268,12 @@ def action_name(cls: type) -> str:
 
 
 def input_name(kind: type) -> str:
-    """The name messages and docs use for an input class: an action's wire name, else the class name."""
+    """The name messages and docs use for an input class: an action's wire name, else the class name.
+
+    It takes the class, not an input: a message names the kind of input, and
+    the diagrams and the tables have only classes (``input_name(type(event))``
+    for an input).
+    """
     return action_name(kind) if kind in ACTION_TYPES else kind.__name__
 
 

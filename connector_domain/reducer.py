@@ -76,15 +76,10 @@ from .model import (
     utc_millisecond,
 )
 
-__all__ = ["apply", "apply_update", "create", "input_name"]
+__all__ = ["apply", "apply_update", "create"]
 
 Changes: TypeAlias = dict[str, Any]
 _Handler: TypeAlias = Callable[[ConnectorStaged, Any, datetime | None, str | None], "Changes | DomainError"]
-
-
-def input_name(event: Input) -> str:
-    """The name an error message uses for *event*: an action's wire name, an event's class name."""
-    return actions.input_name(type(event))
 
 
 def _make_replace() -> Callable[[ConnectorStaged, Changes], ConnectorStaged]:
@@ -224,7 +219,7 @@ def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str
     # a. the lifecycle lock
     status = lifecycle.STATUS_TRANSITIONS[staged.status].get(key)
     if status is None:
-        return InvalidOperation(input_name(event), staged.status)
+        return InvalidOperation(actions.input_name(type(event)), staged.status)
     if not isinstance(status, ConnectorStatus):
         return status()
     kind = type(event)
@@ -232,7 +227,7 @@ def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str
     if kind in lifecycle.PREVIEW_INPUTS:
         target = lifecycle.PREVIEW_TRANSITIONS[staged.is_previewable].get(kind)
         if target is None:
-            return InvalidOperation.preview_not_pending(input_name(event), staged.status, staged.is_previewable)
+            return InvalidOperation.preview_not_pending(actions.input_name(kind), staged.status, staged.is_previewable)
         if not isinstance(target, IsPreviewable):
             return target()
         previewable = target

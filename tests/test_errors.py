@@ -1,4 +1,4 @@
-"""Error values: a bare DomainError cannot exist, and every error reads well."""
+"""Error values: a bare DomainError cannot exist, every error reads well, inputs have one name."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from connector_domain import (
     ConnectorStatus,
     DomainError,
     InvalidOperation,
+    PublishingSucceeded,
     ResourceNotFound,
+    SetName,
     errors,
+    reducer,
 )
+from connector_domain.actions import input_name
 
 ERROR_CLASSES = sorted(
     (
@@ -59,3 +63,19 @@ class TestDomainError:
         with pytest.raises(TypeError, match=r"^ResourceNotFound\.id: "):
             ResourceNotFound(id=3)  # type: ignore[arg-type]
         assert attrs.evolve(ResourceNotFound(key="k"), id="i") == ResourceNotFound(id="i", key="k")
+
+
+class TestInputName:
+    """One function names an input kind for messages and docs."""
+
+    def test_an_action_by_its_wire_name(self) -> None:
+        """An action class is named as the wire names it."""
+        assert input_name(SetName) == "setName"
+
+    def test_a_service_event_by_its_class_name(self) -> None:
+        """A service event class is named by its class name."""
+        assert input_name(PublishingSucceeded) == "PublishingSucceeded"
+
+    def test_there_is_only_one(self) -> None:
+        """The reducer has no second input_name of its own."""
+        assert not hasattr(reducer, "input_name")
