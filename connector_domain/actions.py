@@ -12,22 +12,14 @@ Source: ``connect-api-facts.md`` (Update actions).
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import attrs
 
+from ._fields import at_least_one, checked, non_empty, typed
 from .model import (
     IntegrationType,
     Region,
-    WrongTypeError,
-    _all,
-    _checked,
-    _each,
-    _is,
-    _of,
-    _seq,
-    _tuple,
-    _validator,
     check_project_identifier,
     check_repository_tag,
     check_repository_url,
@@ -63,115 +55,102 @@ __all__ = [
 ]
 
 
-def _non_empty(value: Any) -> None:
-    if len(value) < 1:
-        raise ValueError("must contain at least 1 item")
-
-
-def _at_least_one(value: Any) -> None:
-    _is(int)(value)
-    if value < 1:
-        raise ValueError(f"must be at least 1, not {value}")
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetName:
     """Set ``name`` (wire: ``setName``)."""
 
-    name: str = _of(str)
+    name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetDescription:
     """Set ``description`` (wire: ``setDescription``)."""
 
-    description: str = _of(str)
+    description: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetRepository:
     """Set the repository URL and tag (wire: ``setRepository``).
 
     ``url`` must be an HTTPS or SSH GitHub URL and ``tag`` must not be empty.
     """
 
-    url: str = _checked(check_repository_url)
-    tag: str = _checked(check_repository_tag)
+    url: str = checked(check_repository_url)
+    tag: str = checked(check_repository_tag)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetSupportedRegions:
     """Set ``supportedRegions`` (wire: ``setSupportedRegions``; ``minItems`` 1)."""
 
-    regions: tuple[Region, ...] = attrs.field(
-        validator=_validator(_all(_tuple, _each(_is(Region)), _non_empty)), metadata={"check": _non_empty}
-    )
+    regions: tuple[Region, ...] = checked(non_empty)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetDocumentationUrl:
     """Set ``documentationUrl`` (wire: ``setDocumentationUrl``)."""
 
-    documentation_url: str = _of(str)
+    documentation_url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetIntegrationTypes:
     """Set ``integrationTypes`` (wire: ``setIntegrationTypes``; may be empty)."""
 
-    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType)
+    integration_types: tuple[IntegrationType, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorName:
     """Set ``creator.name`` (wire: ``setCreatorName``)."""
 
-    creator_name: str = _of(str)
+    creator_name: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorTitle:
     """Set ``creator.title`` (wire: ``setCreatorTitle``)."""
 
-    creator_title: str = _of(str)
+    creator_title: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorEmail:
     """Set ``creator.email`` (wire: ``setCreatorEmail``)."""
 
-    creator_email: str = _of(str)
+    creator_email: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorCompany:
     """Set ``creator.company`` (wire: ``setCreatorCompany``)."""
 
-    creator_company: str = _of(str)
+    creator_company: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorNoOfContributors:
     """Set ``creator.noOfContributors`` (wire: ``setCreatorNoOfContributors``; ``minimum`` 1)."""
 
-    creator_no_of_contributors: int = _checked(_at_least_one)
+    creator_no_of_contributors: int = checked(at_least_one)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorSupportUrl:
     """Set ``creator.supportUrl`` (wire: ``setCreatorSupportUrl``)."""
 
-    creator_support_url: str = _of(str)
+    creator_support_url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SetCreatorLogo:
     """Set ``creator.logoUrl`` (wire: ``setCreatorLogo``; the payload field is ``logoUrl``)."""
 
-    logo_url: str = _of(str)
+    logo_url: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class AddPrivateProject:
     """Allow a project to deploy this private connector (wire: ``addPrivateProject``).
 
@@ -179,10 +158,10 @@ class AddPrivateProject:
     adding a project already present changes nothing.
     """
 
-    private_project: str = _checked(check_project_identifier)
+    private_project: str = checked(check_project_identifier)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class RemovePrivateProject:
     """Withdraw a project's access (wire: ``removePrivateProject``).
 
@@ -190,15 +169,15 @@ class RemovePrivateProject:
     removing an absent project changes nothing.
     """
 
-    private_project: str = _checked(check_project_identifier)
+    private_project: str = checked(check_project_identifier)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class UpdatePreviewable:
     """Ask for preview status: ``isPreviewable`` becomes ``pending`` (wire: ``updatePreviewable``)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class Publish:
     """Start publishing (wire: ``publish``).
 
@@ -206,15 +185,15 @@ class Publish:
     false publishes it privately, deployable only to ``privateProjects``.
     """
 
-    certification: bool = _of(bool)
+    certification: bool
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class Unlist:
     """Take a certified, listed connector out of search and listings (wire: ``unlist``)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class AddCertificationComment:
     """Add a comment during certification (wire: ``addCertificationComment``).
 
@@ -222,7 +201,7 @@ class AddCertificationComment:
     arguments of ``apply``, which this action requires.
     """
 
-    comment: str = _of(str)
+    comment: str
 
 
 UpdateAction: TypeAlias = (
@@ -282,11 +261,6 @@ ACTIONS: tuple[type[UpdateAction], ...] = (
 ACTION_TYPES: frozenset[type] = frozenset(ACTIONS)
 
 
-def _is_action(value: Any) -> None:
-    if type(value) not in ACTION_TYPES:
-        raise WrongTypeError(f"expected an update action, got {type(value).__name__} {value!r}")
-
-
 def action_name(cls: type) -> str:
     """The wire name of an action class: its name with a lower-case first letter (``SetName`` -> ``setName``)."""
     name = cls.__name__
@@ -294,13 +268,18 @@ def action_name(cls: type) -> str:
 
 
 def input_name(kind: type) -> str:
-    """The name messages and docs use for an input class: an action's wire name, else the class name."""
+    """The name messages and docs use for an input class: an action's wire name, else the class name.
+
+    It takes the class, not an input: a message names the kind of input, and
+    the diagrams and the tables have only classes (``input_name(type(event))``
+    for an input).
+    """
     return action_name(kind) if kind in ACTION_TYPES else kind.__name__
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorUpdate:
     """An update request: the version the caller expects, and the actions to apply in order."""
 
-    version: int = _of(int)
-    actions: tuple[UpdateAction, ...] = attrs.field(validator=_validator(_all(_tuple, _each(_is_action))))
+    version: int
+    actions: tuple[UpdateAction, ...]

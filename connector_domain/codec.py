@@ -42,10 +42,10 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from . import model
+from ._fields import utc_millisecond
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .errors import DomainError, InvalidJsonInput
 from .events import ServiceEvent
-from .model import utc_millisecond
 
 __all__ = [
     "RECORD_ONLY_FIELDS",

@@ -37,13 +37,9 @@ def _label(key: InputKey) -> str:
     if isinstance(key, tuple):
         kind, qualifier = key
         flag = "certification" if qualifier == CERTIFICATION_ASKED else qualifier
-        return f"{_name(kind)} ({flag})"
+        return f"{input_name(kind)} ({flag})"
     assert isinstance(key, type)
-    return _name(key)
-
-
-def _name(kind: type) -> str:
-    return input_name(kind)
+    return input_name(key)
 
 
 def _input_keys() -> list[InputKey]:
@@ -74,7 +70,7 @@ def mermaid_preview() -> str:
     for state, row in PREVIEW_TRANSITIONS.items():
         for kind, target in row.items():
             if isinstance(target, IsPreviewable):
-                lines.append(f"    {_preview_state(state)} --> {_preview_state(target)}: {_name(kind)}")
+                lines.append(f"    {_preview_state(state)} --> {_preview_state(target)}: {input_name(kind)}")
     return "\n".join(lines) + "\n"
 
 
@@ -125,7 +121,7 @@ def matrix() -> str:
         _row(_label(key), [_cell(STATUS_TRANSITIONS[status].get(key)) for status in statuses]) for key in _input_keys()
     ]
     kinds = _preview_inputs()
-    lines += ["", _row("isPreviewable", [_name(k) for k in kinds]), "|---" * (len(kinds) + 1) + "|"]
+    lines += ["", _row("isPreviewable", [input_name(k) for k in kinds]), "|---" * (len(kinds) + 1) + "|"]
     lines += [_row(state.value, [_cell(row.get(kind)) for kind in kinds]) for state, row in PREVIEW_TRANSITIONS.items()]
     return "\n".join(lines) + "\n"
 

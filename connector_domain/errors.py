@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from ._fields import typed
 from .model import ConnectorStatus, IsPreviewable
 
 __all__ = [
@@ -42,11 +43,14 @@ def _resource(resource_id: str, resource_key: str | None) -> str:
     return f"id={resource_id} or key={resource_key or ''}"
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class DomainError:
-    """Base of every domain error value.
+    """Base of every domain error value; not an error itself, so it cannot be built bare.
 
-    Subclasses set ``code`` and ``status_code`` and implement ``message``.
+    Subclasses are ``@attrs.frozen(field_transformer=typed)`` (each field
+    checks its type when the error is built), set ``code`` and
+    ``status_code``, and implement ``message``. ``str()`` of an error is its
+    code and message: ``InvalidOperation: setName is not allowed ...``.
     """
 
     code: ClassVar[str]
@@ -54,10 +58,17 @@ class DomainError:
     #: attribute name -> wire name of the fields the ErrorResponse carries.
     extra_fields: ClassVar[Mapping[str, str]] = {}
 
+    def __init__(self) -> None:
+        # Each subclass has its own attrs __init__; only the base itself lands here.
+        raise TypeError("DomainError is the base of the errors: build one of its subclasses")
+
     @property
     def message(self) -> str:
         """The documented message, filled in."""
         raise NotImplementedError
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
     def wire_extras(self) -> dict[str, Any]:
         """The documented extra fields of this error, by wire name (absent ones omitted)."""
@@ -69,7 +80,7 @@ class DomainError:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class InvalidJsonInput(DomainError):
     """The body is not valid JSON, or does not fit the expected shape (400).
 
@@ -86,7 +97,7 @@ class InvalidJsonInput(DomainError):
         return "Request body does not contain valid JSON."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class InvalidOperation(DomainError):
     """The resource's state forbids this input (400; decision, lifecycle.md).
 
@@ -119,7 +130,7 @@ class InvalidOperation(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConcurrentModification(DomainError):
     """The request's ``version`` is not the resource's (409)."""
 
@@ -143,7 +154,7 @@ class ConcurrentModification(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedNotPrivate(DomainError):
     """``addPrivateProject`` / ``removePrivateProject`` on a connector that is not private (400)."""
 
@@ -160,7 +171,7 @@ class ConnectorStagedNotPrivate(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedPreviewRequestUnderProcess(DomainError):
     """A preview request is already pending (400)."""
 
@@ -171,7 +182,7 @@ class ConnectorStagedPreviewRequestUnderProcess(DomainError):
         return "The ConnectorStaged preview request is already in progress"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedInCertification(DomainError):
     """``publish`` with certification while certification is under way (400)."""
 
@@ -182,7 +193,7 @@ class ConnectorStagedInCertification(DomainError):
         return "The ConnectorStaged is already in certification"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorAlreadyCertified(DomainError):
     """``publish`` with certification of a certified connector without changes (400)."""
 
@@ -193,7 +204,7 @@ class ConnectorAlreadyCertified(DomainError):
         return "The ConnectorStaged is already certified"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorStagedNotPreviewable(DomainError):
     """A preview deployment of a connector whose ``isPreviewable`` is not ``true`` (400)."""
 
@@ -210,7 +221,7 @@ class ConnectorStagedNotPreviewable(DomainError):
         )
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ResourceNotFound(DomainError):
     """No resource has this id or key (404)."""
 
@@ -227,7 +238,7 @@ class ResourceNotFound(DomainError):
         return f"The Resource with ID '{self.id}' was not found."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class DuplicateField(DomainError):
     """A value that must be unique (a key) is already used (400)."""
 
@@ -238,14 +249,15 @@ class DuplicateField(DomainError):
     }
 
     field: str
-    duplicate_value: Any
+    #: The value already used; the one unique field, ``key``, is a string.
+    duplicate_value: str
 
     @property
     def message(self) -> str:
         return f"A duplicate value {self.duplicate_value} exists for field {self.field}."
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class DeploymentUnsupportedRegion(DomainError):
     """A deployment in a region outside ``supportedRegions`` (400)."""
 
@@ -258,7 +270,7 @@ class DeploymentUnsupportedRegion(DomainError):
         return f"Deployment unsupported region {self.region}"
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed)
 class ConnectorReferenceNotFound(DomainError):
     """A deployment references a Connector that does not exist for the project (400)."""
 

@@ -17,8 +17,9 @@ from typing import TypeAlias
 
 import attrs
 
+from ._fields import typed
 from .actions import UpdateAction
-from .model import ConnectorConfigurationApplication, ConnectorReport, _of, _seq
+from .model import ConnectorConfigurationApplication, ConnectorReport
 
 __all__ = [
     "CertificationFailed",
@@ -34,60 +35,56 @@ __all__ = [
 ]
 
 
-def _configurations() -> tuple[ConnectorConfigurationApplication, ...] | None:
-    return _seq(of=ConnectorConfigurationApplication, optional=True)  # type: ignore[no-any-return]
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class PublishingSucceeded:
     """The publish request passed validation (Processing -> ReadyForCertification or Published)."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
-    configurations: tuple[ConnectorConfigurationApplication, ...] | None = _configurations()
+    report: ConnectorReport | None = None
+    configurations: tuple[ConnectorConfigurationApplication, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class PublishingFailed:
     """The publish request failed validation (Processing -> Failed)."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
+    report: ConnectorReport | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class CertificationStarted:
     """The certification team took the connector (ReadyForCertification -> InCertification)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class CertificationPassed:
     """Certification approved (InCertification -> Published)."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
+    report: ConnectorReport | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class CertificationFailed:
     """Certification rejected (InCertification -> Failed)."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
+    report: ConnectorReport | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class PreviewGranted:
     """The preview request passed: ``isPreviewable`` ``pending`` -> ``true``."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
-    configurations: tuple[ConnectorConfigurationApplication, ...] | None = _configurations()
+    report: ConnectorReport | None = None
+    configurations: tuple[ConnectorConfigurationApplication, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class PreviewRejected:
     """The preview request failed: ``isPreviewable`` ``pending`` -> ``false``."""
 
-    report: ConnectorReport | None = _of(ConnectorReport, default=None)
+    report: ConnectorReport | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class PreviewCancelled:
     """The service dropped the preview request: ``isPreviewable`` ``pending`` -> ``none``."""
 

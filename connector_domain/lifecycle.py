@@ -21,9 +21,7 @@ Two machines, two tables: ``STATUS_TRANSITIONS`` (the ``status`` field) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, TypeAlias
-
-import attrs
+from typing import Final, NamedTuple, TypeAlias
 
 from ._machine import step
 from .actions import (
@@ -208,8 +206,7 @@ def keys_of(kind: type) -> tuple[InputKey, ...]:
     return (kind,)
 
 
-@attrs.frozen
-class Move:
+class Move(NamedTuple):
     """Where an accepted input leads: the status and ``isPreviewable`` after it, and its table key."""
 
     status: ConnectorStatus
@@ -252,8 +249,7 @@ def target(staged: ConnectorStaged, event: Input | InputKey) -> Move | DomainErr
 # --- What the Connect service does next ------------------------------------------------
 
 
-@attrs.frozen
-class Awaited:
+class Awaited(NamedTuple):
     """A state in which the Connect service owes an answer: its work, and the events that end the wait.
 
     ``work`` names the service's step (``"publishing"``, ``"certification"``,

@@ -2,9 +2,12 @@
 
 Every class here is a frozen, slotted attrs class whose sequences are tuples.
 Field names are the API's in snake_case (the codec writes the camelCase wire
-names). Values that the API reference constrains with a pattern, a length or a
-URL form are checked when they are built, with full-string matching, so an
-invalid value cannot exist: the constructor raises :class:`ValueError`.
+names). Every field checks its type, as its annotation gives it, and values
+that the API reference constrains with a pattern, a length or a URL form are
+checked too, with full-string matching, when they are built; so an invalid
+value cannot exist: the constructor raises :class:`ValueError`
+(:class:`WrongTypeError`, also a ``TypeError``, for a wrong type). The one
+mechanism behind it is ``_fields.typed``.
 
 Optional fields are ``None`` when absent. The two optional booleans that the
 wire sometimes omits (``ConnectorStaged.certified`` and a configuration key's
@@ -18,11 +21,12 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Final
+from datetime import datetime
+from typing import Final
 
 import attrs
+
+from ._fields import WrongTypeError, checked, checked_items, typed, utc_millisecond
 
 __all__ = [
     "APPLICATION_NAME_PATTERN",
@@ -50,11 +54,13 @@ __all__ = [
     "Repository",
     "SecuredConfigurationKey",
     "StandardConfigurationKey",
+    "WrongTypeError",
     "check_application_name",
     "check_key",
     "check_project_identifier",
     "check_repository_tag",
     "check_repository_url",
+    "utc_millisecond",
 ]
 
 
@@ -206,123 +212,10 @@ def check_repository_tag(value: object) -> None:
         raise ValueError("the tag must not be empty")
 
 
-# --- Field helpers -----------------------------------------------------------
-# A field's check is kept in its metadata ("check" for the value, "item_check"
-# for each item of a tuple), so the codec can run it while structuring that one
-# field and name the field (and the item) in its error path.
-
-Check = Callable[[Any], None]
-
-
-def _validator(check: Check) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    def validate(_instance: Any, _attribute: attrs.Attribute[Any], value: Any) -> None:
-        check(value)
-
-    return validate
-
-
-def _optional(check: Check) -> Check:
-    def optional(value: Any) -> None:
-        if value is not None:
-            check(value)
-
-    return optional
-
-
-def _each(check: Check) -> Check:
-    def each(value: Any) -> None:
-        for item in value:
-            check(item)
-
-    return each
-
-
-class WrongTypeError(TypeError, ValueError):
-    """A value of the wrong type given to a constructor.
-
-    Both a ``TypeError`` and a ``ValueError``: an action or value built with
-    an invalid payload raises ``ValueError``, whatever is wrong with it.
-    """
-
-
-def _type_name(kind: type) -> str:
-    return {str: "a string", int: "an integer", bool: "a boolean", tuple: "a tuple"}.get(kind, kind.__name__)
-
-
-def _is(kind: type) -> Check:
-    """A check that the value is a *kind* (an ``int`` is never a ``bool``)."""
-
-    def is_kind(value: Any) -> None:
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise WrongTypeError(f"expected {_type_name(kind)}, got {type(value).__name__} {value!r}")
-
-    return is_kind
-
-
-_tuple = _is(tuple)
-
-
-def utc_millisecond(value: datetime) -> datetime:
-    """*value* in UTC, to the millisecond, as the API keeps datetimes; ValueError unless aware."""
-    if not isinstance(value, datetime) or value.utcoffset() is None:
-        raise ValueError(f"expected an aware datetime, got {value!r}")
-    try:
-        moment = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError(f"{value!r} is out of the range of UTC datetimes") from None
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-def _moment() -> Any:
-    """A datetime field, kept in UTC to the millisecond."""
-    return attrs.field(converter=utc_millisecond)
-
-
-def _of(kind: type, **kwargs: Any) -> Any:
-    """A field whose value must be a *kind* (or None, when its default is None)."""
-    check = _is(kind)
-    if kwargs.get("default", attrs.NOTHING) is None:
-        check = _optional(check)
-    return attrs.field(validator=_validator(check), **kwargs)
-
-
-def _checked(check: Check, **kwargs: Any) -> Any:
-    """An attrs field whose value is checked by *check* (also from the codec)."""
-    return attrs.field(validator=_validator(check), metadata={"check": check}, **kwargs)
-
-
-def _seq(item_check: Check | None = None, *, of: type | None = None, optional: bool = False, **kwargs: Any) -> Any:
-    """A tuple field, its items of type *of* and checked by *item_check* when given.
-
-    Lists are refused, so instances stay hashable and immutable. The codec
-    builds tuples of the right types itself and runs only the item check
-    (kept in the metadata).
-    """
-    checks = [_tuple]
-    if of is not None:
-        checks.append(_each(_is(of)))
-    if item_check is not None:
-        checks.append(_each(item_check))
-    check: Check = _all(*checks)
-    metadata = {} if item_check is None else {"item_check": item_check}
-    if optional:
-        check = _optional(check)
-        kwargs.setdefault("default", None)
-    return attrs.field(validator=_validator(check), metadata=metadata, **kwargs)
-
-
-def _all(*checks: Check) -> Check:
-    def every(value: Any) -> None:
-        for check in checks:
-            check(value)
-
-    return every
-
-
 # --- Value types -------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class Creator:
     """Owner details of a connector (wire: ``Creator``)."""
 
@@ -335,15 +228,15 @@ class Creator:
     support_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class Repository:
     """The GitHub repository and git tag holding a connector's applications."""
 
-    url: str = _checked(check_repository_url)
-    tag: str = _checked(check_repository_tag)
+    url: str = checked(check_repository_url)
+    tag: str = checked(check_repository_tag)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class StandardConfigurationKey:
     """A plain environment variable an application declares.
 
@@ -356,7 +249,7 @@ class StandardConfigurationKey:
     required: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class SecuredConfigurationKey:
     """A secret environment variable an application declares (no default value)."""
 
@@ -365,32 +258,32 @@ class SecuredConfigurationKey:
     required: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorConfigurationApplication:
     """The configuration one application of the connector declares in ``connect.yaml``."""
 
-    application_name: str = _checked(check_application_name)
-    application_type: ApplicationType = _of(ApplicationType)
-    standard_configuration: tuple[StandardConfigurationKey, ...] = _seq()
-    secured_configuration: tuple[SecuredConfigurationKey, ...] = _seq()
+    application_name: str = checked(check_application_name)
+    application_type: ApplicationType
+    standard_configuration: tuple[StandardConfigurationKey, ...]
+    secured_configuration: tuple[SecuredConfigurationKey, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorGlobalConfiguration:
     """Configuration shared by every application of a deployment."""
 
-    standard_configuration: tuple[StandardConfigurationKey, ...] | None = _seq(optional=True)
-    secured_configuration: tuple[SecuredConfigurationKey, ...] | None = _seq(optional=True)
+    standard_configuration: tuple[StandardConfigurationKey, ...] | None = None
+    secured_configuration: tuple[SecuredConfigurationKey, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorApiClient:
     """Scopes of the API client credentials generated for a deployment."""
 
-    scopes: tuple[str, ...] = _seq()
+    scopes: tuple[str, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class CertificationInfoComment:
     """One comment of the certification process.
 
@@ -399,32 +292,32 @@ class CertificationInfoComment:
     """
 
     user_id: str
-    datetime: datetime = _moment()
+    datetime: datetime
     comment: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class CertificationInfo:
     """The comments exchanged during certification."""
 
-    comments: tuple[CertificationInfoComment, ...] = _seq()
+    comments: tuple[CertificationInfoComment, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorReportEntry:
     """One note of a publish or preview report."""
 
-    type: ConnectorReportEntryType = _of(ConnectorReportEntryType)
+    type: ConnectorReportEntryType
     title: str
     message: str | None = None
-    created_at: datetime = _moment()
+    created_at: datetime
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorReport:
     """The notes produced by a publish or preview request."""
 
-    entries: tuple[ConnectorReportEntry, ...] = _seq()
+    entries: tuple[ConnectorReportEntry, ...]
 
 
 # --- The resource --------------------------------------------------------------
@@ -436,7 +329,7 @@ def _published_before_default(self: ConnectorStaged) -> bool:
     return self.already_listed or bool(self.certified)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorStaged:
     """The staged (editable) form of a Connector: the ConnectorStaged resource.
 
@@ -451,33 +344,33 @@ class ConnectorStaged:
     """
 
     id: str
-    key: str | None = _checked(_optional(check_key), default=None)
-    version: int = _of(int)
+    key: str | None = checked(check_key, default=None)
+    version: int
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType, default=())
+    integration_types: tuple[IntegrationType, ...] = ()
     creator: Creator
     repository: Repository
-    configurations: tuple[ConnectorConfigurationApplication, ...] = _seq(default=())
+    configurations: tuple[ConnectorConfigurationApplication, ...] = ()
     global_configuration: ConnectorGlobalConfiguration | None = None
     api_client: ConnectorApiClient | None = None
-    private: bool = _of(bool)
-    private_projects: tuple[str, ...] = _seq(check_project_identifier)
-    supported_regions: tuple[Region, ...] = _seq(of=Region)
+    private: bool
+    private_projects: tuple[str, ...] = checked_items(check_project_identifier)
+    supported_regions: tuple[Region, ...]
     certification_info: CertificationInfo | None = None
-    status: ConnectorStatus = _of(ConnectorStatus, default=ConnectorStatus.DRAFT)
+    status: ConnectorStatus = ConnectorStatus.DRAFT
     publishing_report: ConnectorReport | None = None
-    already_listed: bool = _of(bool)
-    has_changes: bool = _of(bool)
-    is_previewable: IsPreviewable = _of(IsPreviewable, default=IsPreviewable.NONE)
+    already_listed: bool
+    has_changes: bool
+    is_previewable: IsPreviewable = IsPreviewable.NONE
     previewable_report: ConnectorReport | None = None
     documentation_url: str | None = None
-    certified: bool | None = _of(bool, default=None)
+    certified: bool | None = None
     published_before: bool = attrs.field(default=attrs.Factory(_published_before_default, takes_self=True))
-    certification_requested: bool = _of(bool, default=False)
+    certification_requested: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorStagedDraft:
     """The body of a create request (wire: ``ConnectorStagedDraft``).
 
@@ -485,18 +378,18 @@ class ConnectorStagedDraft:
     "empty" (``integrationTypes`` absent becomes ``["other"]``, ``[]`` stays).
     """
 
-    key: str | None = _checked(_optional(check_key), default=None)
+    key: str | None = checked(check_key, default=None)
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] | None = _seq(of=IntegrationType, optional=True)
+    integration_types: tuple[IntegrationType, ...] | None = None
     creator: Creator
     repository: Repository
-    supported_regions: tuple[Region, ...] | None = _seq(of=Region, optional=True)
-    private_projects: tuple[str, ...] | None = _seq(check_project_identifier, optional=True)
+    supported_regions: tuple[Region, ...] | None = None
+    private_projects: tuple[str, ...] | None = checked_items(check_project_identifier, default=None)
     documentation_url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorStagedPagedQueryResponse:
     """One page of a ConnectorStaged query."""
 
@@ -504,10 +397,10 @@ class ConnectorStagedPagedQueryResponse:
     offset: int
     count: int
     total: int
-    results: tuple[ConnectorStaged, ...] = _seq()
+    results: tuple[ConnectorStaged, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, field_transformer=typed)
 class Connector:
     """The production, read-only Connector that a successful publish produces.
 
@@ -515,17 +408,17 @@ class Connector:
     """
 
     id: str
-    key: str | None = _checked(_optional(check_key), default=None)
+    key: str | None = checked(check_key, default=None)
     version: int
     name: str
     description: str | None = None
-    integration_types: tuple[IntegrationType, ...] = _seq(of=IntegrationType)
+    integration_types: tuple[IntegrationType, ...]
     creator: Creator
     repository: Repository
-    configurations: tuple[ConnectorConfigurationApplication, ...] | None = _seq(optional=True)
+    configurations: tuple[ConnectorConfigurationApplication, ...] | None = None
     api_client: ConnectorApiClient | None = None
     private: bool
     global_configuration: ConnectorGlobalConfiguration | None = None
-    supported_regions: tuple[Region, ...] = _seq(of=Region)
+    supported_regions: tuple[Region, ...]
     certified: bool
     documentation_url: str | None = None
