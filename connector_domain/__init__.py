@@ -42,6 +42,8 @@ from .errors import (
     DuplicateField,
     InvalidJsonInput,
     InvalidOperation,
+    InvalidPathParam,
+    InvalidQueryParam,
     ResourceNotFound,
 )
 from .events import (
@@ -117,6 +119,8 @@ __all__ = [
     "IntegrationType",
     "InvalidJsonInput",
     "InvalidOperation",
+    "InvalidPathParam",
+    "InvalidQueryParam",
     "IsPreviewable",
     "PreviewCancelled",
     "PreviewGranted",

@@ -71,13 +71,16 @@ class SetDescription:
 
 @attrs.frozen(kw_only=True, field_transformer=typed)
 class SetRepository:
-    """Set the repository URL and tag (wire: ``setRepository``).
+    """Set the repository tag, and the URL when given (wire: ``setRepository``).
 
-    ``url`` must be an HTTPS or SSH GitHub URL and ``tag`` must not be empty.
+    ``url``, when given, must be an HTTPS or SSH GitHub URL; without it the
+    current url stays (the official CLI sends ``{action: setRepository, tag}``
+    on every update without ``--repository-url``, and the SDK types ``url``
+    as optional: lifecycle.md). ``tag`` is required and must not be empty.
     """
 
-    url: str = checked(check_repository_url)
     tag: str = checked(check_repository_tag)
+    url: str | None = checked(check_repository_url, default=None)
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed)

@@ -33,6 +33,8 @@ __all__ = [
     "DuplicateField",
     "InvalidJsonInput",
     "InvalidOperation",
+    "InvalidPathParam",
+    "InvalidQueryParam",
     "ResourceNotFound",
 ]
 
@@ -95,6 +97,40 @@ class InvalidJsonInput(DomainError):
     @property
     def message(self) -> str:
         return "Request body does not contain valid JSON."
+
+
+@attrs.frozen(field_transformer=typed)
+class InvalidQueryParam(DomainError):
+    """A query parameter is malformed or out of range (400; mock-service.md, "Query parameters").
+
+    ``detailed_error_message`` names every offending parameter and why.
+    """
+
+    code: ClassVar[str] = "InvalidQueryParam"
+    extra_fields: ClassVar[Mapping[str, str]] = {"detailed_error_message": "detailedErrorMessage"}
+
+    detailed_error_message: str
+
+    @property
+    def message(self) -> str:
+        return "Request query param is not valid"
+
+
+@attrs.frozen(field_transformer=typed)
+class InvalidPathParam(DomainError):
+    """A path parameter is malformed, such as an empty ``key=`` (400).
+
+    ``detailed_error_message`` names the parameter and why.
+    """
+
+    code: ClassVar[str] = "InvalidPathParam"
+    extra_fields: ClassVar[Mapping[str, str]] = {"detailed_error_message": "detailedErrorMessage"}
+
+    detailed_error_message: str
+
+    @property
+    def message(self) -> str:
+        return "Request path param is not valid"
 
 
 @attrs.frozen(field_transformer=typed)

@@ -246,7 +246,8 @@ def _set_repository(staged: ConnectorStaged, action: SetRepository, _at: Any, _b
     previewable = lifecycle.repository_change_previewable(staged.is_previewable)
     if not isinstance(previewable, IsPreviewable):
         return previewable()
-    repository = Repository(url=action.url, tag=action.tag)
+    url = staged.repository.url if action.url is None else action.url
+    repository = Repository(url=url, tag=action.tag)
     if repository == staged.repository:
         return {}
     return {"repository": repository, "is_previewable": previewable, "previewable_report": None}

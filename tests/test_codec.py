@@ -784,6 +784,17 @@ class TestPatterns:
 class TestRepository:
     """Repository URLs are GitHub HTTPS or SSH URLs; tags are not empty."""
 
+    def test_set_repository_without_url_reads_and_writes_without_it(self):
+        """setRepository may leave url out; absent stays absent on a round trip (the CLI sends it so)."""
+        read = from_wire(action("setRepository", tag="v2.0.0"), UpdateAction)
+        assert read == SetRepository(tag="v2.0.0") and read.url is None
+        assert to_wire(read) == {"action": "setRepository", "tag": "v2.0.0"}
+        assert from_wire(action("setRepository", url=None, tag="v2"), UpdateAction) == SetRepository(tag="v2")
+
+    def test_set_repository_still_needs_its_tag(self):
+        """Without tag, setRepository is refused naming the tag."""
+        assert paths_of(action("setRepository", url="https://github.com/o/r"), UpdateAction) == ["tag"]
+
     @pytest.mark.parametrize(
         "url", ["https://github.com/o/r", "https://github.com/o/r.git", "git@github.com:o/r.git", "git@github.com:o/r"]
     )
@@ -1366,6 +1377,18 @@ ERROR_EXAMPLES: list[tuple[DomainError, int, str, dict[str, Any]]] = [
         400,
         "Request body does not contain valid JSON.",
         {"detailedErrorMessage": "version: expected an integer, got a string"},
+    ),
+    (
+        errors.InvalidQueryParam("limit: 501 is not between 0 and 500"),
+        400,
+        "Request query param is not valid",
+        {"detailedErrorMessage": "limit: 501 is not between 0 and 500"},
+    ),
+    (
+        errors.InvalidPathParam("key: must not be empty"),
+        400,
+        "Request path param is not valid",
+        {"detailedErrorMessage": "key: must not be empty"},
     ),
     (
         ConcurrentModification("abc", "connector-key", 1, 2),

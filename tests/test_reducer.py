@@ -889,6 +889,18 @@ class TestSetRepository:
             previewable_report=None,
         )
 
+    def test_without_url_the_url_stays_and_the_tag_changes(self) -> None:
+        """setRepository without url keeps the current url and sets the tag (lifecycle.md, decision)."""
+        start = attrs.evolve(BASE, is_previewable=IsPreviewable.TRUE, previewable_report=REPORT)
+        moved = ok(apply(start, SetRepository(tag="v2.0.0")))
+        assert moved.repository == Repository(url=BASE.repository.url, tag="v2.0.0")
+        assert (moved.version, moved.is_previewable, moved.previewable_report) == (2, IsPreviewable.NONE, None)
+
+    def test_without_url_and_the_same_tag_is_a_no_op(self) -> None:
+        """setRepository without url and with the current tag changes nothing."""
+        start = attrs.evolve(BASE, is_previewable=IsPreviewable.TRUE)
+        assert apply(start, SetRepository(tag=BASE.repository.tag)) is start
+
     def test_same_value_is_a_no_op(self) -> None:
         """The same url and tag change nothing, previewability included."""
         start = attrs.evolve(BASE, is_previewable=IsPreviewable.TRUE, previewable_report=REPORT)

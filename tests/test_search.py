@@ -22,7 +22,7 @@ from connector_domain import (
     Creator,
     DomainError,
     IntegrationType,
-    InvalidJsonInput,
+    InvalidQueryParam,
     Publish,
     PublishingSucceeded,
     Repository,
@@ -71,7 +71,7 @@ def _publish(store: Store, id: str, *, certified: bool = False) -> None:
         _ok(store.deliver(id, event))
 
 
-def _keys(page: Page[Any] | InvalidJsonInput) -> list[str]:
+def _keys(page: Page[Any] | InvalidQueryParam) -> list[str]:
     assert isinstance(page, Page), page
     return [s.resource.key for s in page.results]
 
@@ -181,7 +181,7 @@ class TestSearch:
     def test_bad_parameters_name_each_one(self, store: Store) -> None:
         """Out-of-range paging, an unknown sort field and an unknown type are each named."""
         refused = store.search(project=ME, limit=501, offset=-1, sort=["status asc"], integration_types=["nope"])
-        assert isinstance(refused, InvalidJsonInput)
+        assert isinstance(refused, InvalidQueryParam)
         for name in ("limit", "offset", "sort[0]", "integrationTypes[0]"):
             assert name in refused.detailed_error_message
 

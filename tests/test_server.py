@@ -172,7 +172,7 @@ class TestErrorEnvelopes:
         body = error(act(client, id, 5, {"action": "setName", "name": "x"}), 409, "ConcurrentModification")
         assert (body["errors"][0]["expectedVersion"], body["errors"][0]["currentVersion"]) == (5, 1)
         error(client.delete(f"/connectors/drafts/{id}", params={"version": 5}), 409, "ConcurrentModification")
-        error(client.delete(f"/connectors/drafts/{id}", params={"version": "one"}), 400, "InvalidJsonInput")
+        error(client.delete(f"/connectors/drafts/{id}", params={"version": "one"}), 400, "InvalidQueryParam")
 
     def test_the_reducers_errors(self, client: httpx.Client) -> None:
         """Lifecycle refusals come back with their codes, over HTTP."""
@@ -238,9 +238,25 @@ class TestErrorEnvelopes:
          "integrationTypes=fax"],
     )  # fmt: skip
     def test_bad_query_parameters(self, client: httpx.Client, query: str) -> None:
-        """An out-of-range or malformed query parameter is InvalidJsonInput naming it."""
-        body = error(client.get(f"/connectors/drafts?{query}"), 400, "InvalidJsonInput")
+        """An out-of-range or malformed query parameter is InvalidQueryParam naming it."""
+        body = error(client.get(f"/connectors/drafts?{query}"), 400, "InvalidQueryParam")
+        assert body["errors"][0]["message"] == "Request query param is not valid"
         assert body["errors"][0]["detailedErrorMessage"].startswith(query.split("=")[0])
+
+    def test_every_bad_parameter_is_named(self, client: httpx.Client) -> None:
+        """Several bad parameters are all named in one InvalidQueryParam; an empty sort is ignored."""
+        body = error(client.get("/connectors/drafts?limit=x&offset=-2&isPrivate=no"), 400, "InvalidQueryParam")
+        detail = body["errors"][0]["detailedErrorMessage"]
+        assert "limit" in detail and "offset" in detail and "isPrivate" in detail
+        assert client.get("/connectors/drafts?sort=").status_code == 200
+
+    @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+    def test_an_empty_key_is_an_invalid_path_param(self, client: httpx.Client, method: str) -> None:
+        """key= with no key is InvalidPathParam, never looked up as an id."""
+        body = error(client.request(method, "/connectors/drafts/key="), 400, "InvalidPathParam")
+        assert body["errors"][0]["message"] == "Request path param is not valid"
+        assert "key" in body["errors"][0]["detailedErrorMessage"]
+        error(client.get("/connectors/key="), 400, "InvalidPathParam")
 
 
 class TestMockEndpoints:
@@ -257,7 +273,7 @@ class TestMockEndpoints:
     def test_signed_or_spaced_integers_are_not_integers(self, client: httpx.Client) -> None:
         """limit=+5, limit=%205 and offset=1_000 are refused: a query integer is digits only."""
         for query in ("limit=%2B5", "limit=%205", "offset=1_000"):
-            error(client.get(f"/connectors/drafts?{query}"), 400, "InvalidJsonInput")
+            error(client.get(f"/connectors/drafts?{query}"), 400, "InvalidQueryParam")
 
 
 class TestQuery:

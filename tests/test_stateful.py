@@ -241,12 +241,12 @@ def observe(staged: ConnectorStaged) -> Model:
 def _edit(m: Model, action: Any) -> Model:
     """The model after a content action, before the status rule; *m* itself when nothing changes."""
     if isinstance(action, SetRepository):
-        if (action.url, action.tag) == m.repository:
+        # "setRepository without url keeps the current url and sets the tag"
+        url = m.repository[0] if action.url is None else action.url
+        if (url, action.tag) == m.repository:
             return m
         # "setRepository that changes url or tag: isPreviewable = none, previewableReport cleared"
-        return dataclasses.replace(
-            m, repository=(action.url, action.tag), is_previewable="none", previewable_report=None
-        )
+        return dataclasses.replace(m, repository=(url, action.tag), is_previewable="none", previewable_report=None)
     if isinstance(action, AddPrivateProject):
         if action.private_project in m.private_projects:
             return m
@@ -612,7 +612,8 @@ class ConnectorLifecycle(RuleBasedStateMachine):
             if kind is SetRepository:
                 repository = self.tracked[cid].staged.repository
                 same = st.just(SetRepository(url=repository.url, tag=repository.tag))
-                event = data.draw(same | st.builds(SetRepository, url=cds.repository_urls(), tag=st.just("v2")))
+                moved = st.builds(SetRepository, url=st.none() | cds.repository_urls(), tag=st.just("v2"))
+                event = data.draw(same | moved)
             elif kind is UpdatePreviewable:
                 event = UpdatePreviewable()
             else:

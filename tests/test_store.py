@@ -23,8 +23,8 @@ from connector_domain import (
     DomainError,
     DuplicateField,
     IntegrationType,
-    InvalidJsonInput,
     InvalidOperation,
+    InvalidQueryParam,
     IsPreviewable,
     Publish,
     PublishingSucceeded,
@@ -345,10 +345,10 @@ class TestQuery:
         ],
     )
     def test_out_of_range_parameters_are_invalid_json_input(self, params: dict[str, Any], path: str) -> None:
-        """A bad parameter is an InvalidJsonInput naming it, not a crash."""
+        """A bad parameter is an InvalidQueryParam naming it, not a crash."""
         store, _ = self.fill()
         result = store.query(**params)
-        assert isinstance(result, InvalidJsonInput)
+        assert isinstance(result, InvalidQueryParam)
         assert result.detailed_error_message.startswith(f"{path}: ")
 
     def test_page_as_the_model_response_and_as_json(self) -> None:

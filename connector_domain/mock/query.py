@@ -21,7 +21,7 @@ import attrs
 
 from .. import codec
 from ..access import visible
-from ..errors import InvalidJsonInput
+from ..errors import InvalidQueryParam
 from ..model import Connector, ConnectorStaged, ConnectorStagedPagedQueryResponse, IntegrationType
 
 __all__ = [
@@ -161,6 +161,8 @@ def _parse_sort(
     """``["name asc", "createdAt desc"]`` as ``[("name", False), ("createdAt", True)]``; problems noted."""
     out = []
     for index, item in enumerate(sort):
+        if item == "":
+            continue  # "sort=" (empty) is ignored (mock-service.md, decision)
         parts = item.split() if isinstance(item, str) else []
         if len(parts) != 2 or parts[0] not in fields or parts[1] not in ("asc", "desc"):
             names = ", ".join(fields)
@@ -205,7 +207,7 @@ def search(
     limit: int = LIMIT_DEFAULT,
     offset: int = 0,
     sort: Sequence[str] = (),
-) -> Page[Connector] | InvalidJsonInput:
+) -> Page[Connector] | InvalidQueryParam:
     """``GET /connectors/search``: the production Connectors *project* may see that match, one page.
 
     Visibility is ``access.visible``; an unlisted connector is hidden from
@@ -223,7 +225,7 @@ def search(
     order = _parse_sort([sort] if isinstance(sort, str) else sort, problems, SEARCH_SORTABLE_FIELDS)
     types = None if integration_types is None else set(_parse_types(integration_types, problems))
     if problems:
-        return InvalidJsonInput("; ".join(problems))
+        return InvalidQueryParam("; ".join(problems))
     needle = text.casefold() if text else None
     wanted_ids, wanted_keys = frozenset(ids), frozenset(keys)
     found: list[Stored[Connector]] = []
@@ -303,7 +305,7 @@ class Index:
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
-    ) -> Page[ConnectorStaged] | InvalidJsonInput:
+    ) -> Page[ConnectorStaged] | InvalidQueryParam:
         """``GET /connectors/drafts``: one page of the resources that match, in order.
 
         - ``limit`` 0 to 500 (default 20), ``offset`` 0 to 10000 (default 0);
@@ -315,7 +317,7 @@ class Index:
           list filters nothing).
 
         ``total`` counts every match. A parameter out of range, an unknown
-        sort field or integration type is an ``InvalidJsonInput`` naming each.
+        sort field or integration type is an ``InvalidQueryParam`` naming each.
         """
         problems: list[str] = []
         _check_range("limit", limit, LIMIT_MAX, problems)
@@ -325,7 +327,7 @@ class Index:
             problems.append(f"isPrivate: expected a boolean, got {is_private!r}")
         types = None if integration_types is None else _parse_types(integration_types, problems)
         if problems:
-            return InvalidJsonInput("; ".join(problems))
+            return InvalidQueryParam("; ".join(problems))
         return self._query(limit, offset, order, is_private, types)
 
     def _query(

@@ -48,7 +48,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import codec
 from ..actions import ConnectorUpdate
-from ..errors import DomainError, InvalidJsonInput
+from ..errors import DomainError, InvalidJsonInput, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
@@ -82,6 +82,14 @@ def _answer(result: Stored[Any] | Page[Any] | DomainError, status: int = 200) ->
 async def _read(request: Request, cls: type[T]) -> T:
     """The request's body as a *cls*; ``codec.InvalidInput`` for malformed JSON or a wrong shape."""
     return codec.loads(await request.body(), cls)
+
+
+def _id(request: Request) -> str | InvalidPathParam:
+    """The ``{id}`` of the path; ``key=`` with nothing after it is an empty key, not an id."""
+    id: str = request.path_params["id"]
+    if id.startswith("key="):  # a non-empty key= took the key route
+        return InvalidPathParam("key: must not be empty")
+    return id
 
 
 def _int_param(params: QueryParams, name: str, default: int | None, problems: list[str]) -> int | None:
@@ -138,7 +146,7 @@ def create_app(
         offset = _int_param(params, "offset", 0, problems)
         is_private = _bool_param(params, "isPrivate", problems)
         if problems:
-            return _answer(InvalidJsonInput("; ".join(problems)))
+            return _answer(InvalidQueryParam("; ".join(problems)))
         assert limit is not None and offset is not None
         types = params.getlist("integrationTypes") or None
         sort = params.getlist("sort")
@@ -156,7 +164,7 @@ def create_app(
         offset = _int_param(params, "offset", 0, problems)
         private = _bool_param(params, "private", problems)
         if problems:
-            return _answer(InvalidJsonInput("; ".join(problems)))
+            return _answer(InvalidQueryParam("; ".join(problems)))
         assert limit is not None and offset is not None
         return _answer(
             mock.search(
@@ -174,29 +182,35 @@ def create_app(
         )
 
     async def get(request: Request) -> Response:
-        return _answer(mock.get(request.path_params["id"]))
+        id = _id(request)
+        return _answer(id if isinstance(id, DomainError) else mock.get(id))
 
     async def get_by_key(request: Request) -> Response:
         return _answer(mock.get_by_key(request.path_params["key"]))
 
     async def update(request: Request) -> Response:
+        id = _id(request)
+        if isinstance(id, DomainError):
+            return _answer(id)
         body = await _read(request, ConnectorUpdate)
-        return _answer(mock.update(request.path_params["id"], body, by=author), 201)
+        return _answer(mock.update(id, body, by=author), 201)
 
     async def update_by_key(request: Request) -> Response:
         body = await _read(request, ConnectorUpdate)
         return _answer(mock.update_by_key(request.path_params["key"], body, by=author), 201)
 
-    def _version(request: Request) -> int | InvalidJsonInput | None:
+    def _version(request: Request) -> int | InvalidQueryParam | None:
         problems: list[str] = []
         version = _int_param(request.query_params, "version", None, problems)
-        return InvalidJsonInput("; ".join(problems)) if problems else version
+        return InvalidQueryParam("; ".join(problems)) if problems else version
 
     async def delete(request: Request) -> Response:
-        version = _version(request)
+        id, version = _id(request), _version(request)
+        if isinstance(id, DomainError):
+            return _answer(id)
         if isinstance(version, DomainError):
             return _answer(version)
-        return _answer(mock.delete(request.path_params["id"], version=version))
+        return _answer(mock.delete(id, version=version))
 
     async def delete_by_key(request: Request) -> Response:
         version = _version(request)
@@ -205,7 +219,8 @@ def create_app(
         return _answer(mock.delete_by_key(request.path_params["key"], version=version))
 
     async def connector(request: Request) -> Response:
-        return _answer(mock.connector(request.path_params["id"]))
+        id = _id(request)
+        return _answer(id if isinstance(id, DomainError) else mock.connector(id))
 
     async def connector_by_key(request: Request) -> Response:
         return _answer(mock.connector_by_key(request.path_params["key"]))

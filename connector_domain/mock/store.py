@@ -13,7 +13,7 @@ the simulated Connect service.
   reduce, write) is atomic under concurrent writers.
 - **Errors are values**: a refused operation returns the ``DomainError`` the
   API answers with (``ResourceNotFound``, ``DuplicateField``,
-  ``ConcurrentModification``, ``InvalidJsonInput`` for out-of-range query
+  ``ConcurrentModification``, ``InvalidQueryParam`` for out-of-range query
   parameters, and every error of the reducer).
 - **The record form**: each resource is saved as ``codec.to_record`` writes
   it (the wire form plus the two fields the wire cannot carry), once per
@@ -43,7 +43,7 @@ from typing import Any, Final
 from .. import lifecycle
 from ..access import published_connector
 from ..actions import ConnectorUpdate
-from ..errors import DomainError, DuplicateField, InvalidJsonInput, ResourceNotFound
+from ..errors import DomainError, DuplicateField, InvalidQueryParam, ResourceNotFound
 from ..events import ServiceEvent
 from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, IntegrationType, utc_millisecond
 from ..reducer import apply, apply_update, check_version, create
@@ -337,7 +337,7 @@ class Store:
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
-    ) -> Page[ConnectorStaged] | InvalidJsonInput:
+    ) -> Page[ConnectorStaged] | InvalidQueryParam:
         """``GET /connectors/drafts``: one page of the resources that match, in order (``Index.query``)."""
         with self._lock:
             self._tick()
@@ -345,7 +345,7 @@ class Store:
                 limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=integration_types
             )
 
-    def search(self, *, project: str, **parameters: Any) -> Page[Connector] | InvalidJsonInput:
+    def search(self, *, project: str, **parameters: Any) -> Page[Connector] | InvalidQueryParam:
         """``GET /connectors/search`` as *project*: the production Connectors it may see (``query.search``).
 
         The parameters are ``query.search``'s: ``text``, ``private``,

@@ -339,7 +339,9 @@ def _input_strategies() -> dict[type, st.SearchStrategy[Any]]:
     return {
         a.SetName: st.builds(a.SetName, name=_texts),
         a.SetDescription: st.builds(a.SetDescription, description=_texts),
-        a.SetRepository: st.builds(a.SetRepository, url=repository_urls(), tag=st.text(min_size=1, max_size=8)),
+        a.SetRepository: st.builds(
+            a.SetRepository, url=st.none() | repository_urls(), tag=st.text(min_size=1, max_size=8)
+        ),
         a.SetSupportedRegions: st.builds(
             a.SetSupportedRegions, regions=st.lists(st.sampled_from(Region), min_size=1, max_size=3).map(tuple)
         ),
