@@ -109,6 +109,18 @@ def utc_millisecond(value: datetime) -> datetime:
 # --- Checks beyond the type ------------------------------------------------------
 
 
+class PartProblems(ValueError):
+    """A check's refusal of parts of a value: ``(part, reason)`` pairs, ``part`` in the wire's spelling.
+
+    The codec reports each under the field's path (``repository.url``), so a
+    check on a whole value still names the part that is wrong.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{part}: {reason}" for part, reason in problems))
+        self.problems = problems
+
+
 def checked(check: Check, **kwargs: Any) -> Any:
     """An attrs field whose value (when not ``None``) must also pass *check*."""
     return attrs.field(metadata={"check": check}, **kwargs)

@@ -27,7 +27,7 @@ import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final, TypeVar, get_args, get_origin, overload
 
 import attrs
@@ -42,7 +42,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from . import model
-from ._fields import utc_millisecond
+from ._fields import PartProblems
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .errors import DomainError, InvalidJsonInput
 from .events import ServiceEvent
@@ -140,17 +140,34 @@ def _bool(value: Any, _: type) -> bool:
 
 
 # Date, time to the second or finer, and a zone: what the API writes, and its offsets.
-_DATETIME: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})")
+#: RFC 3339 date-time (the RAML ``datetime``): ``T``/``t``, ``Z``/``z`` or an offset; linear to match.
+_DATETIME: Final = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+)
+_LIKE: Final = "like 2023-08-08T17:00:59.327Z"
 
 
 def _datetime(value: Any, _: type) -> datetime:
+    """An RFC 3339 date-time, in UTC to the millisecond; a refusal quotes the input as sent."""
     if not isinstance(value, str):
         raise _WrongType("a datetime string", value)
-    # fromisoformat alone also reads week dates, compact forms and no zone.
-    moment = datetime.fromisoformat(value) if _DATETIME.fullmatch(value) else None
-    if moment is None:
-        raise ValueError(f"{value!r} is not a datetime like 2023-08-08T17:00:59.327Z")
-    return utc_millisecond(moment)
+    quoted = json.dumps(value, ensure_ascii=False)
+    match = _DATETIME.fullmatch(value)
+    if match is None:
+        raise ValueError(f"{quoted} is not an RFC 3339 date-time {_LIKE}")
+    year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
+    if second == "60":
+        raise ValueError(f"{quoted} is a leap second, which has no UTC datetime here")
+    try:
+        offset = timedelta(0) if z else int(sign + "1") * timedelta(hours=int(off_h), minutes=int(off_m))
+        zone = timezone(offset)
+        milliseconds = int((fraction or "0").ljust(3, "0")[:3])
+        moment = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), milliseconds * 1000, tzinfo=zone
+        )
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{quoted} is not a valid UTC date-time {_LIKE}") from None
 
 
 def _write_datetime(value: datetime) -> str:
@@ -427,6 +444,8 @@ def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
         class_notes, others = exc.group_exceptions()
         # Notes carry Python names; the wire's are their camelCase.
         located = [(sub, f"{path}.{_camel(note.name)}" if path else _camel(note.name)) for sub, note in class_notes]
+    elif isinstance(exc, PartProblems):
+        return [(f"{path}.{part}" if path else part, reason) for part, reason in exc.problems]
     else:
         return [(path or "$", _reason(exc))]
     out = []

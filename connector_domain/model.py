@@ -26,7 +26,7 @@ from typing import Final
 
 import attrs
 
-from ._fields import WrongTypeError, checked, checked_items, typed, utc_millisecond
+from ._fields import PartProblems, WrongTypeError, checked, checked_items, typed, utc_millisecond
 
 __all__ = [
     "APPLICATION_NAME_PATTERN",
@@ -58,6 +58,7 @@ __all__ = [
     "check_application_name",
     "check_key",
     "check_project_identifier",
+    "check_repository",
     "check_repository_tag",
     "check_repository_url",
     "utc_millisecond",
@@ -212,6 +213,24 @@ def check_repository_tag(value: object) -> None:
         raise ValueError("the tag must not be empty")
 
 
+def check_repository(value: Repository) -> None:
+    """Raise ValueError unless *value* is a repository a client may send: a GitHub URL and a non-empty tag.
+
+    Checked where a client sends a repository (a ConnectorStagedDraft); a
+    resource read from the wire takes any strings (lifecycle.md: strict on
+    what a client sends, tolerant of what the service answers). The error
+    names each part that is wrong (``PartProblems``).
+    """
+    problems = []
+    for part, check in (("url", check_repository_url), ("tag", check_repository_tag)):
+        try:
+            check(getattr(value, part))
+        except ValueError as exc:
+            problems.append((part, str(exc)))
+    if problems:
+        raise PartProblems(problems)
+
+
 # --- Value types -------------------------------------------------------------
 
 
@@ -230,10 +249,14 @@ class Creator:
 
 @attrs.frozen(kw_only=True, field_transformer=typed)
 class Repository:
-    """The GitHub repository and git tag holding a connector's applications."""
+    """The GitHub repository and git tag holding a connector's applications.
 
-    url: str = checked(check_repository_url)
-    tag: str = checked(check_repository_tag)
+    Any strings: a draft checks the URL form and the tag where a client
+    sends them (``check_repository``, and ``SetRepository``'s own fields).
+    """
+
+    url: str
+    tag: str
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed)
@@ -347,7 +370,7 @@ class ConnectorStaged:
     key: str | None = checked(check_key, default=None)
     version: int
     name: str
-    description: str | None = None
+    description: str = ""
     integration_types: tuple[IntegrationType, ...] = ()
     creator: Creator
     repository: Repository
@@ -383,7 +406,7 @@ class ConnectorStagedDraft:
     description: str | None = None
     integration_types: tuple[IntegrationType, ...] | None = None
     creator: Creator
-    repository: Repository
+    repository: Repository = checked(check_repository)
     supported_regions: tuple[Region, ...] | None = None
     private_projects: tuple[str, ...] | None = checked_items(check_project_identifier, default=None)
     documentation_url: str | None = None

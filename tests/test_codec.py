@@ -147,6 +147,11 @@ def problems_of(data: Any, cls: Any) -> list[tuple[str, str]]:
     return info.value.problems
 
 
+def _draft_with(**repository: Any) -> dict[str, Any]:
+    """A draft document whose repository is *repository*."""
+    return {"name": "n", "creator": {"email": "e@example.com"}, "repository": repository}
+
+
 def paths_of(data: Any, cls: Any) -> list[str]:
     """The offending paths ``from_wire`` reports for *data*."""
     return [path for path, _ in problems_of(data, cls)]
@@ -638,6 +643,38 @@ class TestNoCoercion:
         entry = {"type": "Error", "title": "t", "createdAt": value}
         assert paths_of(entry, ConnectorReportEntry) == ["createdAt"]
 
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("2023-08-08t17:00:59.327z", datetime(2023, 8, 8, 17, 0, 59, 327000, tzinfo=UTC)),
+            ("2023-08-08T17:00:59z", datetime(2023, 8, 8, 17, 0, 59, tzinfo=UTC)),
+            ("2023-08-08t19:00:59.5+02:00", datetime(2023, 8, 8, 17, 0, 59, 500000, tzinfo=UTC)),
+            ("2023-08-08T17:00:59.123456789Z", datetime(2023, 8, 8, 17, 0, 59, 123000, tzinfo=UTC)),
+        ],
+    )
+    def test_rfc_3339_spellings_are_read(self, value, expected):
+        """RFC 3339 date-times read, lowercase t and z and nine fraction digits included."""
+        entry = {"type": "Error", "title": "t", "createdAt": value}
+        assert from_wire(entry, ConnectorReportEntry).created_at == expected
+
+    @pytest.mark.parametrize(
+        ("value", "reason"),
+        [
+            ("2023-08-08T17:00:60Z", '"2023-08-08T17:00:60Z" is a leap second'),
+            ("9999-12-31T23:59:59-01:00", '"9999-12-31T23:59:59-01:00" is not a valid UTC date-time'),
+            ("0001-01-01T00:00:00+01:00", '"0001-01-01T00:00:00+01:00" is not a valid UTC date-time'),
+            ("2023-02-30T00:00:00Z", '"2023-02-30T00:00:00Z" is not a valid UTC date-time'),
+            ("2023-08-08T17:00:59+24:00", '"2023-08-08T17:00:59+24:00" is not a valid UTC date-time'),
+            ("\u00e9t\u00e9", '"\u00e9t\u00e9" is not an RFC 3339 date-time'),
+        ],
+    )
+    def test_a_refused_datetime_is_quoted_as_sent(self, value, reason):
+        """A refused datetime is quoted as the JSON sent it, never as a Python repr."""
+        entry = {"type": "Error", "title": "t", "createdAt": value}
+        ((path, message),) = problems_of(entry, ConnectorReportEntry)
+        assert path == "createdAt" and message.startswith(reason), message
+        assert "datetime.datetime" not in message and "'" not in message
+
     def test_naive_datetime_cannot_be_built(self):
         """A report entry or comment built in Python with a naive datetime is refused."""
         with pytest.raises(ValueError, match="aware"):
@@ -801,6 +838,7 @@ class TestRepository:
     def test_accepted_urls(self, url):
         """HTTPS and SSH GitHub URLs, with or without ``.git``, are accepted."""
         assert from_wire({"url": url, "tag": "1.0.0"}, Repository).url == url
+        assert from_wire(_draft_with(url=url, tag="1.0.0"), ConnectorStagedDraft).repository.url == url
         assert from_wire(action("setRepository", url=url, tag="1.0.0"), UpdateAction) == SetRepository(
             url=url, tag="1.0.0"
         )
@@ -820,7 +858,7 @@ class TestRepository:
     )
     def test_rejected_urls(self, url):
         """Plain HTTP, other hosts, a missing repository part and a trailing newline are rejected."""
-        assert paths_of({"url": url, "tag": "1.0.0"}, Repository) == ["url"]
+        assert paths_of(_draft_with(url=url, tag="1.0.0"), ConnectorStagedDraft) == ["repository.url"]
         assert paths_of(action("setRepository", url=url, tag="1.0.0"), UpdateAction) == ["url"]
 
     def test_empty_tag(self):
@@ -831,13 +869,22 @@ class TestRepository:
 
     def test_url_and_tag_both_reported(self):
         """A bad URL and an empty tag are both reported."""
-        assert paths_of({"url": "http://github.com/o/r", "tag": ""}, Repository) == ["url", "tag"]
+        draft = _draft_with(url="http://github.com/o/r", tag="")
+        assert paths_of(draft, ConnectorStagedDraft) == ["repository.url", "repository.tag"]
 
-    def test_nested_in_resource(self):
-        """A bad repository URL in a resource is reported at ``repository.url``."""
-        assert paths_of(staged(repository={"url": "https://gitlab.com/o/r", "tag": "x"}), ConnectorStaged) == [
-            "repository.url"
-        ]
+    def test_a_resource_read_from_the_wire_is_tolerant(self):
+        """A ConnectorStaged or Connector read from the wire takes any repository strings (lifecycle.md)."""
+        read = from_wire(staged(repository={"url": "https://gitlab.com/o/r", "tag": ""}), ConnectorStaged)
+        assert read.repository == Repository(url="https://gitlab.com/o/r", tag="")
+        assert to_wire(read)["repository"] == {"url": "https://gitlab.com/o/r", "tag": ""}
+
+    def test_a_draft_built_in_python_is_checked(self):
+        """Building a draft with a repository a client may not send raises, naming the part."""
+        bad = Repository(url="https://gitlab.com/o/r", tag="")
+        with pytest.raises(
+            ValueError, match=r"url: .* is not a GitHub repository URL.*; tag: the tag must not be empty"
+        ):
+            ConnectorStagedDraft(name="n", creator=Creator(email="e"), repository=bad)
 
 
 class TestActionLimits:
@@ -1171,12 +1218,13 @@ class TestToWire:
         assert "logoUrl" not in wire["creator"]
         assert None not in wire.values()
 
-    def test_absent_key_and_description_omitted(self):
-        """A resource without key or description writes neither."""
+    def test_absent_key_omitted_and_absent_description_read_as_empty(self):
+        """A resource without key writes none; one without description reads and writes "" (lifecycle.md)."""
         data = {k: v for k, v in fixture("staged.json").items() if k not in ("key", "description")}
-        wire = to_wire(from_wire(data, ConnectorStaged))
+        read = from_wire(data, ConnectorStaged)
+        wire = to_wire(read)
         assert "key" not in wire
-        assert "description" not in wire
+        assert read.description == "" and wire["description"] == ""
 
     def test_enums_written_as_values(self):
         """Enums are written as their wire strings."""

@@ -212,9 +212,11 @@ class TestExamples:
 
     def test_an_optional_field_takes_none_and_its_type_only(self) -> None:
         """``X | None`` accepts None and an X, and says so when refusing."""
-        assert attrs.evolve(STAGED, description=None).description is None
-        with pytest.raises(WrongTypeError, match=r"^ConnectorStaged\.description: expected a string or None, got int"):
-            attrs.evolve(STAGED, description=1)  # type: ignore[arg-type]
+        assert attrs.evolve(STAGED, documentation_url=None).documentation_url is None
+        with pytest.raises(
+            WrongTypeError, match=r"^ConnectorStaged\.documentation_url: expected a string or None, got int"
+        ):
+            attrs.evolve(STAGED, documentation_url=1)  # type: ignore[arg-type]
 
     def test_datetimes_are_aware_and_kept_in_utc(self) -> None:
         """A naive datetime is refused naming the field; an aware one is kept in UTC, to the millisecond."""

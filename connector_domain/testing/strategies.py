@@ -295,7 +295,7 @@ def connector_staged(*, record: bool = True) -> st.SearchStrategy[ConnectorStage
         key=_optional(keys(max_size=20)),
         version=st.integers(1, 1_000),
         name=_texts,
-        description=_optional(_texts),
+        description=_texts,
         integration_types=_tuples(st.sampled_from(IntegrationType)),
         creator=creators(),
         repository=repositories(),
@@ -548,12 +548,12 @@ def same_value_actions(staged: ConnectorStaged) -> list[a.UpdateAction]:
     creator = staged.creator
     found: list[a.UpdateAction] = [
         a.SetName(name=staged.name),
+        a.SetDescription(description=staged.description),
         a.SetRepository(url=staged.repository.url, tag=staged.repository.tag),
         a.SetIntegrationTypes(integration_types=staged.integration_types),
         a.SetCreatorEmail(creator_email=creator.email),
     ]
     optional_fields: list[tuple[Any, Any]] = [
-        (staged.description, lambda v: a.SetDescription(description=v)),
         (staged.documentation_url, lambda v: a.SetDocumentationUrl(documentation_url=v)),
         (creator.name, lambda v: a.SetCreatorName(creator_name=v)),
         (creator.title, lambda v: a.SetCreatorTitle(creator_title=v)),
