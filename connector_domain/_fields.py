@@ -199,7 +199,6 @@ _TYPE_NAMES: Final[dict[type, str]] = {
     str: "a string",
     int: "an integer",
     bool: "a boolean",
-    tuple: "a tuple",
     _NONE: "None",
 }
 
