@@ -211,7 +211,6 @@ _TYPE_NAMES: Final[dict[type, str]] = {
     str: "a string",
     int: "an integer",
     bool: "a boolean",
-    tuple: "a tuple",
     _NONE: "None",
 }
 
