@@ -47,7 +47,8 @@ def client(server: tuple[str, SimulatedClock]) -> Iterator[httpx.Client]:
 def created(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     answer = client.post("/connectors/drafts", json={**DRAFT, **fields})
     assert answer.status_code == 201, answer.text
-    return answer.json()
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def act(client: httpx.Client, id: str, version: int, *actions: dict[str, Any]) -> httpx.Response:
@@ -60,7 +61,7 @@ def deliver(client: httpx.Client, id: str, type: str, **fields: Any) -> httpx.Re
 
 def error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
     """The ErrorResponse of *answer*, checked: status, envelope shape and code."""
-    body = answer.json()
+    body: dict[str, Any] = answer.json()
     assert answer.status_code == status, answer.text
     assert body["statusCode"] == status
     assert body["errors"][0]["code"] == code

@@ -61,6 +61,4 @@ def test_the_server_conforms_over_http(client: httpx.Client) -> None:
     """The kit's state machine finds no difference between the server and the reference."""
     # Every step is an HTTP round trip: at most 100 examples, even under the "ci" profile
     # (tests/test_conformance.py runs the same machine thoroughly without HTTP).
-    run_conformance_test(
-        lambda: HttpAdapter(client), settings=settings(max_examples=min(settings.default.max_examples, 100))
-    )
+    run_conformance_test(lambda: HttpAdapter(client), settings=settings(max_examples=min(settings().max_examples, 100)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
@@ -37,6 +37,7 @@ from connector_domain.events import CertificationPassed, CertificationStarted
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 def draft(key: str | None = None, name: str = "A connector", types: tuple[IntegrationType, ...] | None = None):
@@ -55,7 +56,7 @@ def make_store(**kwargs: Any) -> tuple[Store, SimulatedClock]:
     return Store(ids=lambda: f"id-{next(counter)}", clock=clock, **kwargs), clock
 
 
-def ok(result: Any) -> Any:
+def ok(result: T | DomainError) -> T:
     assert not isinstance(result, DomainError), result
     return result
 
@@ -98,7 +99,9 @@ class TestCreateAndGet:
         """An unknown id or key gives ResourceNotFound with the documented message."""
         store, _ = make_store()
         assert store.get("nope") == ResourceNotFound(id="nope")
-        assert store.get_by_key("nope").message == "The Resource with key 'nope' was not found."
+        missing = store.get_by_key("nope")
+        assert isinstance(missing, ResourceNotFound)
+        assert missing.message == "The Resource with key 'nope' was not found."
 
     def test_a_repeated_id_from_the_factory_is_a_programming_error(self) -> None:
         """An id factory that repeats itself raises ValueError."""
@@ -232,7 +235,7 @@ class TestDeleteAndConnectors:
         assert isinstance(store.get("id-1"), ResourceNotFound)
         assert isinstance(store.connector("id-1"), ResourceNotFound)
         assert isinstance(store.connector_by_key("k1"), ResourceNotFound)
-        assert store.query().total == 0
+        assert ok(store.query()).total == 0
         ok(store.create(draft("k1")))
 
     def test_delete_with_a_stale_version_deletes_nothing(self) -> None:
@@ -278,7 +281,10 @@ class TestQuery:
     def test_sort(self) -> None:
         """Sorting by one field or several, ascending or descending."""
         store, _ = self.fill()
-        ids = lambda page: [s.resource.id for s in page.results]  # noqa: E731
+
+        def ids(page: Page | InvalidJsonInput) -> list[str]:
+            return [s.resource.id for s in ok(page).results]
+
         assert ids(store.query(sort=["name asc"])) == ["id-4", "id-3", "id-2", "id-1"]
         assert ids(store.query(sort=["createdAt desc"])) == ["id-4", "id-3", "id-2", "id-1"]
         ok(update(store, "id-2", SetName(name="Renamed")))
