@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from . import codec, diagram
+from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
@@ -180,6 +181,7 @@ def make_parser() -> argparse.ArgumentParser:
         "Without arguments, walk a bundled connector through a short lifecycle.",
         epilog=f"{PROG} STAGED.json UPDATE.json (no command) is read as {PROG} apply STAGED.json UPDATE.json.",
     )
+    parser.add_argument("--version", action="version", version=f"connector-domain {__version__}")
     commands = parser.add_subparsers(title="commands", dest="command", metavar="{" + ",".join(COMMANDS) + "}")
 
     apply_ = commands.add_parser(
@@ -238,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         return run_example()
     parser = make_parser()
-    if argv[0] not in COMMANDS and argv[0] not in ("-h", "--help"):
+    if argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         # The form that came before the commands: STAGED.json UPDATE.json [--by] [--at].
         if len(argv) == 1 and not argv[0].startswith("-"):
             parser.error(

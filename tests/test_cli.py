@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import connector_domain
 from connector_domain import diagram
 from connector_domain.__main__ import COMMANDS, main, make_parser
 
@@ -33,7 +34,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     """`--help` lists apply, diagram and serve, each with its one-line summary, and exits 0."""
     code, out, _ = _exit(capsys, "--help")
     assert code == 0
-    assert out.startswith("usage: python -m connector_domain [-h] {apply,diagram,serve}")
+    assert out.startswith("usage: python -m connector_domain [-h] [--version] {apply,diagram,serve}")
     for command in ("apply", "diagram", "serve"):
         assert f"\n    {command} " in out, out
     assert "STAGED.json UPDATE.json (no command)" in out
@@ -52,6 +53,12 @@ def test_each_command_has_its_help(capsys: pytest.CaptureFixture[str], command: 
     assert out.startswith(f"usage: python -m connector_domain {command} [-h]")
     for option in options:
         assert option in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` prints the distribution's name and version, and exits 0."""
+    code, out, _ = _exit(capsys, "--version")
+    assert (code, out) == (0, f"connector-domain {connector_domain.__version__}\n")
 
 
 def test_commands_are_the_parsers_subcommands() -> None:
