@@ -6,7 +6,9 @@ import argparse
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,6 +174,32 @@ def test_diagram_prints_the_mermaid_of_the_tables(capsys: pytest.CaptureFixture[
     """`diagram` prints the Mermaid diagrams; `--markdown` the docs' generated part."""
     assert _run(capsys, "diagram") == (0, diagram.mermaid())
     assert _run(capsys, "diagram", "--markdown") == (0, diagram.lifecycle_markdown())
+
+
+@pytest.mark.parametrize(
+    ("args", "simulation", "delay", "certifies"),
+    [
+        (["serve"], "Automatic", 2.0, True),
+        (["serve", "--delay", "0.5", "--certification", "fail"], "Automatic", 0.5, False),
+        (["serve", "--simulate", "manual"], "Manual", None, None),
+    ],
+)
+def test_serve_hands_its_options_to_the_server(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], simulation: str, delay: float | None, certifies: bool | None
+) -> None:
+    """`serve` runs the mock on --host and --port, with the simulation its options describe."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main([*args, "--host", "::1", "--port", "9000"]) == 0
+    (call,) = calls
+    assert (call["host"], call["port"], type(call["simulation"]).__name__) == ("::1", 9000, simulation)
+    if delay is not None:
+        steps = {call["simulation"].publishing_delay, call["simulation"].preview_delay,
+                 call["simulation"].certification_delay}  # fmt: skip
+        assert steps == {timedelta(seconds=delay)}
+        assert call["simulation"].certify(None) is certifies
 
 
 def test_help_from_the_program_lists_the_commands() -> None:

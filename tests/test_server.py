@@ -378,3 +378,34 @@ def test_the_store_and_server_take_time_from_their_clock() -> None:
         after = datetime.fromisoformat(client.post("/__mock__/clock", json={"seconds": 3600}).json()["now"])
         assert after - before >= timedelta(hours=1)
         assert abs(before - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_a_store_on_a_clock_of_its_own_keeps_it() -> None:
+    """An app over a store whose clock is not a SimulatedClock reads that clock and refuses to move it."""
+    now = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+    with serving(create_app(Store(clock=lambda: now))) as url, httpx.Client(base_url=url) as client:
+        assert client.get("/__mock__/clock").json() == {"now": "2030-05-06T07:08:09.000Z"}
+        error(client.post("/__mock__/clock", json={"seconds": 60}), 404, "ResourceNotFound")
+        assert client.get("/__mock__/clock").json() == {"now": "2030-05-06T07:08:09.000Z"}
+
+
+def test_delete_by_key_with_a_malformed_version(client: httpx.Client) -> None:
+    """DELETE by key with a version that is not an integer is InvalidJsonInput, and deletes nothing."""
+    created(client)
+    body = error(
+        client.delete("/connectors/drafts/key=my-connector", params={"version": "one"}), 400, "InvalidJsonInput"
+    )
+    assert body["errors"][0]["detailedErrorMessage"] == "version: expected an integer, got 'one'"
+    assert client.get("/connectors/drafts/key=my-connector").status_code == 200
+
+
+def test_a_fault_of_the_mock_is_a_500_error_response() -> None:
+    """An exception escaping an endpoint answers 500 with an ErrorResponse naming it."""
+
+    class FaultyStore(Store):
+        def get(self, id: str) -> Any:
+            raise RuntimeError(f"cannot read {id}")
+
+    with serving(create_app(FaultyStore())) as url, httpx.Client(base_url=url) as client:
+        body = error(client.get("/connectors/drafts/x"), 500, "General")
+    assert body["message"] == "The mock failed: RuntimeError: cannot read x"

@@ -37,7 +37,6 @@ from typing import Any, Final, TypeVar
 import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -204,14 +203,10 @@ def create_app(
         assert isinstance(exc, codec.InvalidInput)
         return _answer(exc.error)
 
-    async def malformed_json(_request: Request, _exc: Exception) -> Response:
-        return _answer(InvalidJsonInput("$: not valid JSON"))
-
-    async def no_endpoint(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
-        if exc.status_code in (404, 405):
-            return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {request.url.path}.")
-        return _envelope(exc.status_code, "General", str(exc.detail))
+    async def no_endpoint(request: Request, _exc: Exception) -> Response:
+        # Starlette's routing raises 404 (no such path) and 405 (the path, another method),
+        # and no endpoint here raises an HTTPException of its own.
+        return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {request.url.path}.")
 
     async def fault(_request: Request, exc: Exception) -> Response:
         return _envelope(500, "General", f"The mock failed: {type(exc).__name__}: {exc}")
@@ -236,8 +231,8 @@ def create_app(
         routes=routes,
         exception_handlers={
             codec.InvalidInput: invalid_input,
-            json.JSONDecodeError: malformed_json,
-            HTTPException: no_endpoint,
+            404: no_endpoint,
+            405: no_endpoint,
             Exception: fault,
         },
     )
