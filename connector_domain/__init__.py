@@ -5,6 +5,7 @@ and service events, the errors, and the reducer (``create``, ``apply``,
 ``apply_update``). The wire codec is ``connector_domain.codec``.
 """
 
+from ._version import __version__ as __version__  # re-exported, outside __all__
 from .access import check_deployment, connector_snapshot
 from .actions import (
     AddCertificationComment,

@@ -1,18 +1,19 @@
-"""The command line: apply an update request to a ConnectorStaged.
+"""The command line: apply an update request, print the lifecycle diagrams, serve the mock.
 
 Usage::
 
-    python -m connector_domain STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
-    python -m connector_domain            # a short lifecycle on a bundled example
+    python -m connector_domain apply STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
     python -m connector_domain diagram [--markdown]
     python -m connector_domain serve [--host 127.0.0.1] [--port 8080] [--simulate auto|manual]
+    python -m connector_domain STAGED.json UPDATE.json [--by ...] [--at ...]   # the same as apply
+    python -m connector_domain            # a short lifecycle on a bundled example
 
-With two files it prints the resulting resource as JSON and exits 0, or prints
-the ErrorResponse the API would answer with and exits 1. ``--by`` and ``--at``
+``apply`` prints the resulting resource as JSON and exits 0, or prints the
+ErrorResponse the API would answer with and exits 1. ``--by`` and ``--at``
 give the author and time of an ``addCertificationComment`` (``--at`` defaults
 to now; this command line is the one place that reads a clock). ``serve`` runs
 the local mock of the Connect API (``connector_domain.mock.server``, which needs
-the ``server`` extra).
+the ``server`` extra). Wrong arguments exit 2 with argparse's message.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from . import codec, diagram
+from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
@@ -109,43 +111,18 @@ def run_example() -> int:
     return 0
 
 
-def run_diagram(argv: Sequence[str]) -> int:
+def _run_apply(args: argparse.Namespace) -> int:
+    return run_update(args.staged, args.update, by=args.by, at=args.at)
+
+
+def _run_diagram(args: argparse.Namespace) -> int:
     """Print the Mermaid diagrams of the lifecycle, or with --markdown the generated part of docs/lifecycle.md."""
-    parser = argparse.ArgumentParser(
-        prog="python -m connector_domain diagram",
-        description="Print Mermaid state diagrams generated from the lifecycle tables.",
-    )
-    parser.add_argument("--markdown", action="store_true", help="print diagrams and the status-by-input matrix")
-    args = parser.parse_args(argv)
     print(diagram.lifecycle_markdown() if args.markdown else diagram.mermaid(), end="")
     return 0
 
 
-def run_serve(argv: Sequence[str]) -> int:
+def _run_serve(args: argparse.Namespace) -> int:
     """Run the local mock of the Connect API until interrupted."""
-    parser = argparse.ArgumentParser(
-        prog="python -m connector_domain serve",
-        description="Serve a local mock of the Connect API's ConnectorStaged endpoints (in memory).",
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
-    parser.add_argument(
-        "--simulate",
-        choices=["auto", "manual"],
-        default="auto",
-        help="auto: the simulated service answers publish and preview requests after --delay (default); "
-        "manual: service events only through POST /__mock__/connectors/drafts/{id}/events",
-    )
-    parser.add_argument("--delay", type=float, default=2.0, help="seconds each simulated step takes (default: 2)")
-    parser.add_argument(
-        "--certification",
-        choices=["pass", "fail"],
-        default="pass",
-        help="whether simulated certification passes or fails (default: pass)",
-    )
-    args = parser.parse_args(argv)
-    if args.delay < 0:
-        parser.error("--delay cannot be negative")
     try:
         from .mock import server
     except ImportError as exc:
@@ -169,30 +146,111 @@ def run_serve(argv: Sequence[str]) -> int:
     return 0
 
 
+def _aware_datetime(text: str) -> datetime:
+    """``--at``: an ISO 8601 datetime with a time zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 datetime: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("needs a time zone, for example 2024-01-31T12:00:00Z")
+    return moment
+
+
+def _seconds(text: str) -> float:
+    """``--delay``: a number of seconds, not negative."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("cannot be negative")
+    return seconds
+
+
+PROG: Final = "python -m connector_domain"
+#: The subcommands, in the order --help lists them.
+COMMANDS: Final = ("apply", "diagram", "serve")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The parser of the command line, one subparser per command."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The executable rule book of the commercetools Connect ConnectorStaged resource. "
+        "Without arguments, walk a bundled connector through a short lifecycle.",
+        epilog=f"{PROG} STAGED.json UPDATE.json (no command) is read as {PROG} apply STAGED.json UPDATE.json.",
+    )
+    parser.add_argument("--version", action="version", version=f"connector-domain {__version__}")
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="{" + ",".join(COMMANDS) + "}")
+
+    apply_ = commands.add_parser(
+        "apply",
+        help="apply an update request to a ConnectorStaged and print the result",
+        description="Apply an update request (UPDATE.json) to a ConnectorStaged (STAGED.json) and print the "
+        "resulting resource, exit 0; or print the ErrorResponse the API would answer with, exit 1.",
+    )
+    apply_.add_argument("staged", metavar="STAGED.json", help="the resource, as the API writes it")
+    apply_.add_argument("update", metavar="UPDATE.json", help="the update request {version, actions}")
+    apply_.add_argument("--by", metavar="PROJECT_KEY", help="project key of the author of addCertificationComment")
+    apply_.add_argument(
+        "--at",
+        metavar="DATETIME",
+        type=_aware_datetime,
+        help="time of addCertificationComment, ISO 8601 with a time zone (default: now)",
+    )
+    apply_.set_defaults(run=_run_apply)
+
+    diagram_ = commands.add_parser(
+        "diagram",
+        help="print the lifecycle as Mermaid state diagrams",
+        description="Print Mermaid state diagrams generated from the lifecycle tables.",
+    )
+    diagram_.add_argument("--markdown", action="store_true", help="print diagrams and the status-by-input matrix")
+    diagram_.set_defaults(run=_run_diagram)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a local mock of the Connect API (needs the server extra)",
+        description="Serve a local mock of the Connect API's ConnectorStaged endpoints (in memory).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
+    serve.add_argument(
+        "--simulate",
+        choices=["auto", "manual"],
+        default="auto",
+        help="auto: the simulated service answers publish and preview requests after --delay (default); "
+        "manual: service events only through POST /__mock__/connectors/drafts/{id}/events",
+    )
+    serve.add_argument("--delay", type=_seconds, default=2.0, help="seconds each simulated step takes (default: 2)")
+    serve.add_argument(
+        "--certification",
+        choices=["pass", "fail"],
+        default="pass",
+        help="whether simulated certification passes or fails (default: pass)",
+    )
+    serve.set_defaults(run=_run_serve)
+    return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m connector_domain``."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["diagram"]:
-        return run_diagram(argv[1:])
-    if argv[:1] == ["serve"]:
-        return run_serve(argv[1:])
-    parser = argparse.ArgumentParser(
-        prog="python -m connector_domain",
-        description="Apply an update request (UPDATE.json) to a ConnectorStaged (STAGED.json) and print "
-        "the result, or the ErrorResponse. Without files, walk a bundled example through a short lifecycle.",
-    )
-    parser.add_argument("staged", nargs="?", metavar="STAGED.json", help="the resource, as the API writes it")
-    parser.add_argument("update", nargs="?", metavar="UPDATE.json", help="the update request {version, actions}")
-    parser.add_argument("--by", help="project key of the author of addCertificationComment")
-    parser.add_argument("--at", type=datetime.fromisoformat, help="time of addCertificationComment (ISO 8601)")
-    args = parser.parse_args(argv)
-    if args.staged is None:
+    if not argv:
         return run_example()
-    if args.update is None:
-        parser.error("give both STAGED.json and UPDATE.json, or neither")
-    if args.at is not None and args.at.tzinfo is None:
-        parser.error("--at needs a time zone, for example 2024-01-31T12:00:00Z")
-    return run_update(args.staged, args.update, by=args.by, at=args.at)
+    parser = make_parser()
+    if argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        # The form that came before the commands: STAGED.json UPDATE.json [--by] [--at].
+        if len(argv) == 1 and not argv[0].startswith("-"):
+            parser.error(
+                f"argument command: invalid choice: {argv[0]!r} (choose from {', '.join(map(repr, COMMANDS))}; "
+                "or give STAGED.json UPDATE.json to apply an update)"
+            )
+        argv = ["apply", *argv]
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
 
 
 if __name__ == "__main__":

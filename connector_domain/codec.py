@@ -175,19 +175,22 @@ def _write_datetime(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-def _enum_hook(cls: type[enum.Enum], _conv: Converter) -> Callable[[Any, type], enum.Enum]:
-    by_value = {member.value: member for member in cls}
-    allowed = ", ".join(repr(v) for v in by_value)
+# Each enum's members by value, built on first use (a dict lookup: functools.cache costs twice as much).
+_MEMBERS: Final[dict[type[enum.Enum], dict[Any, enum.Enum]]] = {}
 
-    def structure(value: Any, _: type) -> enum.Enum:
-        if not isinstance(value, str):
-            raise _WrongType("a string", value)
-        try:
-            return by_value[value]
-        except KeyError:
-            raise ValueError(f"{value!r} is not one of {allowed}") from None
 
-    return structure
+def _enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str):
+        raise _WrongType("a string", value)
+    try:
+        by_value = _MEMBERS[cls]
+    except KeyError:
+        by_value = _MEMBERS[cls] = {member.value: member for member in cls}
+    try:
+        return by_value[value]
+    except KeyError:
+        allowed = ", ".join(repr(v) for v in by_value)
+        raise ValueError(f"{value!r} is not one of {allowed}") from None
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
@@ -384,7 +387,9 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_structure_hook(bool, _bool)
     conv.register_structure_hook(datetime, _datetime)
     conv.register_unstructure_hook(datetime, _write_datetime)
-    conv.register_structure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook)
+    # On Enum itself, not as a hook factory: cattrs before 26.1 keeps its own hook for Enum
+    # in the registry it asks before any factory, and every subclass would get that one.
+    conv.register_structure_hook(enum.Enum, _enum)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     conv.register_structure_hook_factory(_is_optional, _optional_hook)
     conv.register_unstructure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_unhook)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
-from conftest import fixture
 from hypothesis import given
 
 from connector_domain import (
@@ -26,12 +27,13 @@ from connector_domain import (
 )
 from connector_domain.access import published_connector
 from connector_domain.testing import strategies as cds
+from tests.conftest import fixture
 
 PROJECT = "europe-west1.gcp:my-project"
 OTHER = "europe-west1.gcp:other-project"
 
 
-def _staged(**changes: object) -> ConnectorStaged:
+def _staged(**changes: Any) -> ConnectorStaged:
     base = codec.from_wire(fixture("created-draft.json"), ConnectorStaged)
     return attrs.evolve(base, **changes)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import connector_domain
 from connector_domain import diagram
-from connector_domain.__main__ import main
+from connector_domain.__main__ import COMMANDS, main, make_parser
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -18,6 +22,81 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
     return code, capsys.readouterr().out
+
+
+def _exit(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int | str | None, str, str]:
+    """The exit code, output and error output of a command line that argparse ends (help, a usage error)."""
+    with pytest.raises(SystemExit) as raised:
+        main(list(args))
+    captured = capsys.readouterr()
+    return raised.value.code, captured.out, captured.err
+
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--help` lists apply, diagram and serve, each with its one-line summary, and exits 0."""
+    code, out, _ = _exit(capsys, "--help")
+    assert code == 0
+    assert out.startswith("usage: python -m connector_domain [-h] [--version] {apply,diagram,serve}")
+    for command in ("apply", "diagram", "serve"):
+        assert f"\n    {command} " in out, out
+    assert "STAGED.json UPDATE.json (no command)" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [("apply", ["--by PROJECT_KEY", "--at DATETIME", "STAGED.json", "UPDATE.json"]),
+     ("diagram", ["--markdown"]),
+     ("serve", ["--host", "--port", "--simulate", "--delay", "--certification"])],
+)  # fmt: skip
+def test_each_command_has_its_help(capsys: pytest.CaptureFixture[str], command: str, options: list[str]) -> None:
+    """`COMMAND --help` shows that command's usage and options, and exits 0."""
+    code, out, _ = _exit(capsys, command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: python -m connector_domain {command} [-h]")
+    for option in options:
+        assert option in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` prints the distribution's name and version, and exits 0."""
+    code, out, _ = _exit(capsys, "--version")
+    assert (code, out) == (0, f"connector-domain {connector_domain.__version__}\n")
+
+
+def test_commands_are_the_parsers_subcommands() -> None:
+    """COMMANDS, which tells a command from the form without one, names exactly the parser's subcommands."""
+    (subparsers,) = (a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert tuple(subparsers.choices) == COMMANDS == ("apply", "diagram", "serve")
+
+
+def test_apply_command_equals_the_form_without_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """`apply STAGED.json UPDATE.json` prints what `STAGED.json UPDATE.json` prints."""
+    files = (str(FIXTURES / "created-draft.json"), str(FIXTURES / "update.json"))
+    assert _run(capsys, "apply", *files) == _run(capsys, *files)
+    assert _run(capsys, "apply", *files)[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diagramm"], "invalid choice: 'diagramm' (choose from 'apply', 'diagram', 'serve'"),
+        (["apply", "staged.json"], "the following arguments are required: UPDATE.json"),
+        (["staged.json", "update.json", "extra.json"], "unrecognized arguments: extra.json"),
+        (["apply", "a.json", "b.json", "--at", "yesterday"], "argument --at: not an ISO 8601 datetime: 'yesterday'"),
+        (["a.json", "b.json", "--at", "2024-01-31T12:00:00"], "argument --at: needs a time zone"),
+        (["diagram", "--mermaid"], "unrecognized arguments: --mermaid"),
+        (["serve", "--delay", "-1"], "argument --delay: cannot be negative"),
+        (["serve", "--delay", "soon"], "argument --delay: not a number of seconds: 'soon'"),
+        (["serve", "--simulate", "sometimes"], "argument --simulate: invalid choice: 'sometimes'"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_reason(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    """Wrong arguments print the usage and the reason on stderr, and exit 2 (argparse's convention)."""
+    code, out, err = _exit(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("usage: python -m connector_domain")
+    assert message in err, err
 
 
 def test_update_prints_the_resulting_resource(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,6 +174,40 @@ def test_diagram_prints_the_mermaid_of_the_tables(capsys: pytest.CaptureFixture[
     """`diagram` prints the Mermaid diagrams; `--markdown` the docs' generated part."""
     assert _run(capsys, "diagram") == (0, diagram.mermaid())
     assert _run(capsys, "diagram", "--markdown") == (0, diagram.lifecycle_markdown())
+
+
+@pytest.mark.parametrize(
+    ("args", "simulation", "delay", "certifies"),
+    [
+        (["serve"], "Automatic", 2.0, True),
+        (["serve", "--delay", "0.5", "--certification", "fail"], "Automatic", 0.5, False),
+        (["serve", "--simulate", "manual"], "Manual", None, None),
+    ],
+)
+def test_serve_hands_its_options_to_the_server(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], simulation: str, delay: float | None, certifies: bool | None
+) -> None:
+    """`serve` runs the mock on --host and --port, with the simulation its options describe."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main([*args, "--host", "::1", "--port", "9000"]) == 0
+    (call,) = calls
+    assert (call["host"], call["port"], type(call["simulation"]).__name__) == ("::1", 9000, simulation)
+    if delay is not None:
+        steps = {call["simulation"].publishing_delay, call["simulation"].preview_delay,
+                 call["simulation"].certification_delay}  # fmt: skip
+        assert steps == {timedelta(seconds=delay)}
+        assert call["simulation"].certify(None) is certifies
+
+
+def test_help_from_the_program_lists_the_commands() -> None:
+    """`python -m connector_domain --help`, in a subprocess, lists the three commands."""
+    result = subprocess.run([sys.executable, "-m", "connector_domain", "--help"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent.parent)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "{apply,diagram,serve}" in result.stdout
 
 
 def test_module_runs_as_a_program() -> None:

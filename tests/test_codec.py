@@ -84,11 +84,7 @@ from connector_domain.model import (
     StandardConfigurationKey,
 )
 from connector_domain.testing import strategies as cds
-
-try:
-    from conftest import FIXTURES, fixture
-except ImportError:  # pragma: no cover - depends on how pytest puts tests/ on the path
-    from tests.conftest import FIXTURES, fixture
+from tests.conftest import FIXTURES, fixture
 
 PROJECT_PATTERN = "^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$"
 KEY_PATTERN = "^[A-Za-z0-9_-]+$"
@@ -263,6 +259,7 @@ class TestOfficialExamples:
     def test_draft_json_unknown_application_field_ignored(self):
         """draft.json's report entries carry an undeclared ``application`` field, which is ignored."""
         result = from_wire(fixture("draft.json"), ConnectorStaged)
+        assert result.previewable_report is not None
         entries = result.previewable_report.entries
         assert [e.title for e in entries] == [
             "Image security analysis check succeeded",
@@ -293,6 +290,7 @@ class TestOfficialExamples:
         result = from_wire(fixture("minimal.json"), Connector)
         assert isinstance(result, Connector)
         assert result.certified is True
+        assert result.configurations is not None
         key = result.configurations[0].standard_configuration[0]
         assert key.default is None
         assert key.required is True

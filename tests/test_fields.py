@@ -20,7 +20,6 @@ from typing import Any
 
 import attrs
 import pytest
-from conftest import fixture
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +41,7 @@ from connector_domain import (
 from connector_domain._fields import WrongTypeError, checked, typed
 from connector_domain.access import connector_snapshot
 from connector_domain.testing import strategies as cds
+from tests.conftest import fixture
 
 STAGED = codec.from_wire(fixture("staged.json"), ConnectorStaged)
 

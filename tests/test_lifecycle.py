@@ -7,7 +7,6 @@ from typing import get_args
 
 import attrs
 import pytest
-from conftest import fixture
 
 from connector_domain import (
     ConnectorStaged,
@@ -28,6 +27,7 @@ from connector_domain.actions import ACTIONS, CONTENT_ACTIONS, UpdateAction, act
 from connector_domain.errors import DomainError
 from connector_domain.events import ServiceEvent
 from connector_domain.reducer import _HANDLERS
+from tests.conftest import fixture
 
 DOCS = Path(__file__).parent.parent / "docs"
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 import pytest
-from conftest import fixture
 
 from connector_domain import (
     AddCertificationComment,
@@ -29,6 +28,7 @@ from connector_domain import (
 )
 from connector_domain.actions import Publish, SetCreatorNoOfContributors, SetIntegrationTypes
 from connector_domain.model import WrongTypeError, check_repository_url
+from tests.conftest import fixture
 
 STAGED = codec.from_wire(fixture("created-draft.json"), ConnectorStaged)
 
@@ -62,13 +62,13 @@ class TestConstructorsCheckTypes:
     def test_staged_status_must_be_the_enum(self) -> None:
         """A status given as its wire string is refused, so the reducer never meets it."""
         with pytest.raises(ValueError, match="ConnectorStatus"):
-            attrs.evolve(STAGED, status="Draft")
+            attrs.evolve(STAGED, status="Draft")  # type: ignore[arg-type]
 
     def test_staged_booleans_must_be_booleans(self) -> None:
         """private, alreadyListed, hasChanges and certified refuse strings."""
         for field in ("private", "already_listed", "has_changes", "certified"):
             with pytest.raises(ValueError, match="boolean"):
-                attrs.evolve(STAGED, **{field: "false"})
+                attrs.evolve(STAGED, **{field: "false"})  # type: ignore[arg-type]
 
     def test_draft_lists_hold_enum_members(self) -> None:
         """A draft's supportedRegions refuses plain strings."""

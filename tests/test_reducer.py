@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 import attrs
 import pytest
-from conftest import fixture
 
 from connector_domain import (
     AddCertificationComment,
@@ -68,12 +67,14 @@ from connector_domain import (
     SetSupportedRegions,
     StandardConfigurationKey,
     Unlist,
+    UpdateAction,
     UpdatePreviewable,
     apply,
     apply_update,
     codec,
     create,
 )
+from tests.conftest import fixture
 
 E = TypeVar("E", bound=DomainError)
 
@@ -140,7 +141,7 @@ def ok(result: ConnectorStaged | DomainError) -> ConnectorStaged:
 def refused(result: ConnectorStaged | DomainError, kind: type[E]) -> E:
     """*result*, asserted to be an error of exactly *kind*."""
     assert type(result) is kind, result
-    return result  # type: ignore[return-value]
+    return result
 
 
 def not_allowed(input_name: str, status: ConnectorStatus) -> str:
@@ -234,7 +235,7 @@ EDITS: list[tuple[str, Any, dict[str, Any]]] = [
 EDIT_IDS = [name for name, _, _ in EDITS]
 
 # Content actions that would change nothing on BASE.
-NO_OPS = [
+NO_OPS: list[UpdateAction] = [
     SetName(name=BASE.name),
     SetDescription(description="Connects things"),
     SetRepository(url=BASE.repository.url, tag=BASE.repository.tag),
@@ -884,7 +885,7 @@ class TestSetRepository:
         assert apply(start, action) == attrs.evolve(
             start,
             version=2,
-            repository=Repository(url=action.url, tag=action.tag),
+            repository=Repository(url=action.url or BASE.repository.url, tag=action.tag),
             is_previewable=IsPreviewable.NONE,
             previewable_report=None,
         )

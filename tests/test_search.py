@@ -11,7 +11,6 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from official_schema import checked_client
 
 from connector_domain import (
     CertificationPassed,
@@ -34,6 +33,7 @@ from connector_domain.access import visible
 from connector_domain.mock import SimulatedClock, Store
 from connector_domain.mock.query import Page
 from connector_domain.mock.server import create_app, serving
+from tests.official_schema import checked_client
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 ME = "europe-west1.gcp:my-project"
@@ -236,7 +236,7 @@ class TestSearchEndpoint:
 
     def test_every_parameter_is_read(self, client: httpx.Client) -> None:
         """text, private, creator.company, id, key, integrationTypes and sort reach the search."""
-        params: list[tuple[str, str]] = [
+        params: list[tuple[str, str | int | float | bool | None]] = [
             ("text", "connector"),
             ("private", "false"),
             ("creator.company", "ACME"),

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
-from official_schema import checked_client
 
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Automatic, SimulatedClock, Store
+from tests.official_schema import checked_client
 
 ROOT = Path(__file__).parent.parent
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -48,7 +48,8 @@ def client(server: tuple[str, SimulatedClock]) -> Iterator[httpx.Client]:
 def created(client: httpx.Client, **fields: Any) -> dict[str, Any]:
     answer = client.post("/connectors/drafts", json={**DRAFT, **fields})
     assert answer.status_code == 201, answer.text
-    return answer.json()
+    body: dict[str, Any] = answer.json()
+    return body
 
 
 def act(client: httpx.Client, id: str, version: int, *actions: dict[str, Any]) -> httpx.Response:
@@ -61,7 +62,7 @@ def deliver(client: httpx.Client, id: str, type: str, **fields: Any) -> httpx.Re
 
 def error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
     """The ErrorResponse of *answer*, checked: status, envelope shape and code."""
-    body = answer.json()
+    body: dict[str, Any] = answer.json()
     assert answer.status_code == status, answer.text
     assert body["statusCode"] == status
     assert body["errors"][0]["code"] == code
@@ -446,3 +447,22 @@ def test_a_fault_is_a_general_error_naming_no_internals(caplog: pytest.LogCaptur
     assert body["errors"][0]["code"] == "General"
     assert "RuntimeError" not in answer.text and "internal detail" not in answer.text
     assert any("internal detail" in (record.exc_text or "") for record in caplog.records)
+
+
+def test_a_store_on_a_clock_of_its_own_keeps_it() -> None:
+    """An app over a store whose clock is not a SimulatedClock reads that clock and refuses to move it."""
+    now = datetime(2030, 5, 6, 7, 8, 9, tzinfo=UTC)
+    with serving(create_app(Store(clock=lambda: now))) as url, checked_client(url) as client:
+        assert client.get("/__mock__/clock").json() == {"now": "2030-05-06T07:08:09.000Z"}
+        error(client.post("/__mock__/clock", json={"seconds": 60}), 404, "ResourceNotFound")
+        assert client.get("/__mock__/clock").json() == {"now": "2030-05-06T07:08:09.000Z"}
+
+
+def test_delete_by_key_with_a_malformed_version(client: httpx.Client) -> None:
+    """DELETE by key with a version that is not an integer is InvalidQueryParam, and deletes nothing."""
+    created(client)
+    body = error(
+        client.delete("/connectors/drafts/key=my-connector", params={"version": "one"}), 400, "InvalidQueryParam"
+    )
+    assert body["errors"][0]["detailedErrorMessage"] == "version: expected an integer, got 'one'"
+    assert client.get("/connectors/drafts/key=my-connector").status_code == 200

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import settings
-from official_schema import checked_client
 
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Manual, SimulatedClock, Store
 from connector_domain.testing import Response, run_conformance_test
+from tests.official_schema import checked_client
 
 
 class HttpAdapter:
@@ -62,6 +62,4 @@ def test_the_server_conforms_over_http(client: httpx.Client) -> None:
     """The kit's state machine finds no difference between the server and the reference."""
     # Every step is an HTTP round trip: at most 100 examples, even under the "ci" profile
     # (tests/test_conformance.py runs the same machine thoroughly without HTTP).
-    run_conformance_test(
-        lambda: HttpAdapter(client), settings=settings(max_examples=min(settings.default.max_examples, 100))
-    )
+    run_conformance_test(lambda: HttpAdapter(client), settings=settings(max_examples=min(settings().max_examples, 100)))

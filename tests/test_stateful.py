@@ -771,9 +771,13 @@ class TestCoverage:
         """A short, derandomized run reaches every status in several examples, and every lifecycle error."""
         SEEN_STATUSES.clear()
         SEEN_ERRORS.clear()
+        # Derandomized runs are the same on every run, but not across Hypothesis versions. Over
+        # random seeds, 30 examples missed the rarest error (ConnectorStagedInCertification) in
+        # about 1 run of 10, as the derandomized run of Hypothesis 6.100.3 did; 60 missed it in
+        # 1 of 60 (Hypothesis 6.100.3 and 6.170).
         run_state_machine_as_test(
             ConnectorLifecycle,
-            settings=settings(max_examples=30, stateful_step_count=50, deadline=None, derandomize=True, database=None),
+            settings=settings(max_examples=60, stateful_step_count=50, deadline=None, derandomize=True, database=None),
         )
         assert {status for status, examples in SEEN_STATUSES.items() if examples >= 3} == set(STATUSES), SEEN_STATUSES
         lifecycle_errors = {

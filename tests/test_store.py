@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
@@ -39,6 +39,7 @@ from connector_domain.events import CertificationPassed, CertificationStarted
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
 
 
 def draft(key: str | None = None, name: str = "A connector", types: tuple[IntegrationType, ...] | None = None):
@@ -57,7 +58,7 @@ def make_store(**kwargs: Any) -> tuple[Store, SimulatedClock]:
     return Store(ids=lambda: f"id-{next(counter)}", clock=clock, **kwargs), clock
 
 
-def ok(result: Any) -> Any:
+def ok(result: T | DomainError) -> T:
     assert not isinstance(result, DomainError), result
     return result
 
@@ -100,7 +101,9 @@ class TestCreateAndGet:
         """An unknown id or key gives ResourceNotFound with the documented message."""
         store, _ = make_store()
         assert store.get("nope") == ResourceNotFound(id="nope")
-        assert store.get_by_key("nope").message == "The Resource with key 'nope' was not found."
+        missing = store.get_by_key("nope")
+        assert isinstance(missing, ResourceNotFound)
+        assert missing.message == "The Resource with key 'nope' was not found."
 
     def test_a_repeated_id_from_the_factory_is_a_programming_error(self) -> None:
         """An id factory that repeats itself raises ValueError."""
@@ -261,7 +264,7 @@ class TestDeleteAndConnectors:
         assert isinstance(store.get("id-1"), ResourceNotFound)
         assert isinstance(store.connector("id-1"), ResourceNotFound)
         assert isinstance(store.connector_by_key("k1"), ResourceNotFound)
-        assert store.query().total == 0
+        assert ok(store.query()).total == 0
         ok(store.create(draft("k1")))
 
     def test_delete_with_a_stale_version_deletes_nothing(self) -> None:
@@ -307,7 +310,10 @@ class TestQuery:
     def test_sort(self) -> None:
         """Sorting by one field or several, ascending or descending."""
         store, _ = self.fill()
-        ids = lambda page: [s.resource.id for s in page.results]  # noqa: E731
+
+        def ids(page: Page[Any] | InvalidQueryParam) -> list[str]:
+            return [s.resource.id for s in ok(page).results]
+
         assert ids(store.query(sort=["name asc"])) == ["id-4", "id-3", "id-2", "id-1"]
         assert ids(store.query(sort=["createdAt desc"])) == ["id-4", "id-3", "id-2", "id-1"]
         ok(update(store, "id-2", SetName(name="Renamed")))
@@ -413,6 +419,7 @@ class TestSimulation:
         ok(update(store, "id-1", UpdatePreviewable(), Publish(certification=False)))
         clock.advance(1)
         staged = ok(store.get("id-1")).resource
+        assert staged.publishing_report is not None and staged.previewable_report is not None
         (published,) = staged.publishing_report.entries
         (previewed,) = staged.previewable_report.entries
         assert (published.type, published.title) == (ConnectorReportEntryType.INFORMATION, "Publishing succeeded")
@@ -428,7 +435,7 @@ class TestSimulation:
         ok(update(store, "id-1", Publish(certification=True)))
         clock.advance(3)
         staged = ok(store.get("id-1")).resource
-        assert staged.status is ConnectorStatus.FAILED
+        assert staged.status is ConnectorStatus.FAILED and staged.publishing_report is not None
         (entry,) = staged.publishing_report.entries
         assert (entry.type, entry.title) == (ConnectorReportEntryType.ERROR, "Certification failed")
 

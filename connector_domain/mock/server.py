@@ -48,7 +48,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import codec
 from ..actions import ConnectorUpdate
-from ..errors import DomainError, InvalidJsonInput, InvalidPathParam, InvalidQueryParam
+from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
@@ -256,9 +256,6 @@ def create_app(
         assert isinstance(exc, codec.InvalidInput)
         return _answer(exc.error)
 
-    async def malformed_json(_request: Request, _exc: Exception) -> Response:
-        return _answer(InvalidJsonInput("$: not valid JSON"))
-
     async def no_endpoint(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         path = request.url.path
@@ -293,7 +290,6 @@ def create_app(
         middleware=[Middleware(_Edge)],
         exception_handlers={
             codec.InvalidInput: invalid_input,
-            json.JSONDecodeError: malformed_json,
             HTTPException: no_endpoint,
         },
     )
