@@ -31,7 +31,7 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
-from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository
+from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
 
@@ -142,7 +142,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             certification_delay=step,
             certify=lambda _staged: passes,
         )
-    server.serve(host=args.host, port=args.port, simulation=simulation)
+    server.serve(host=args.host, port=args.port, simulation=simulation, project=args.project, region=args.region)
     return 0
 
 
@@ -155,6 +155,15 @@ def _aware_datetime(text: str) -> datetime:
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("needs a time zone, for example 2024-01-31T12:00:00Z")
     return moment
+
+
+def _project_key(text: str) -> str:
+    """``--project``: a project key, as a ProjectIdentifier's second part allows."""
+    try:
+        check_project_identifier(f"{Region.EUROPE_WEST1_GCP.value}:{text}")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a project key (2 to 36 of a-z, A-Z, 0-9, - and _): {text!r}") from None
+    return text
 
 
 def _seconds(text: str) -> float:
@@ -229,6 +238,18 @@ def make_parser() -> argparse.ArgumentParser:
         choices=["pass", "fail"],
         default="pass",
         help="whether simulated certification passes or fails (default: pass)",
+    )
+    serve.add_argument(
+        "--project",
+        type=_project_key,
+        default="mock-project",
+        help="the project key every request acts as: it owns the drafts it creates (default: mock-project)",
+    )
+    serve.add_argument(
+        "--region",
+        choices=[region.value for region in Region],
+        default=Region.EUROPE_WEST1_GCP.value,
+        help="the region of the projects (default: europe-west1.gcp)",
     )
     serve.set_defaults(run=_run_serve)
     return parser

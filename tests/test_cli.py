@@ -202,6 +202,30 @@ def test_serve_hands_its_options_to_the_server(
         assert call["simulation"].certify(None) is certifies
 
 
+def test_serve_acts_as_the_project_and_region_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --project --region` hands the calling project to the server; the defaults are mock-project in
+    europe-west1.gcp."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main(["serve", "--project", "team-a", "--region", "us-central1.gcp"]) == 0
+    assert main(["serve"]) == 0
+    assert [(c["project"], c["region"]) for c in calls] == [
+        ("team-a", "us-central1.gcp"),
+        ("mock-project", "europe-west1.gcp"),
+    ]
+
+
+@pytest.mark.parametrize("args", [["--project", "x"], ["--project", "no spaces"], ["--region", "mars-1.gcp"]])
+def test_serve_refuses_a_bad_project_or_region(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A project key that is no project key, or an unknown region, exits 2 naming the option."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", *args])
+    assert exited.value.code == 2
+    assert args[0] in capsys.readouterr().err
+
+
 def test_help_from_the_program_lists_the_commands() -> None:
     """`python -m connector_domain --help`, in a subprocess, lists the three commands."""
     result = subprocess.run([sys.executable, "-m", "connector_domain", "--help"], capture_output=True, text=True,
