@@ -257,16 +257,15 @@ def create_app(
         return _answer(exc.error)
 
     async def no_endpoint(request: Request, exc: Exception) -> Response:
+        # Starlette's routing raises 404 (no such path) and 405 (the path, another method);
+        # no endpoint here raises an HTTPException of its own.
         assert isinstance(exc, HTTPException)
         path = request.url.path
         if exc.status_code == 405:
-            allowed = _allowed_methods(routes, path)
             answer = _envelope(405, "MethodNotAllowed", f"{request.method} is not allowed on {path}.")
-            answer.headers["Allow"] = ", ".join(allowed)
+            answer.headers["Allow"] = ", ".join(_allowed_methods(routes, path))
             return answer
-        if exc.status_code == 404:
-            return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
-        return _envelope(exc.status_code, "General", str(exc.detail))
+        return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
 
     routes = [
         Route("/connectors/drafts", query, methods=["GET"]),
@@ -290,7 +289,8 @@ def create_app(
         middleware=[Middleware(_Edge)],
         exception_handlers={
             codec.InvalidInput: invalid_input,
-            HTTPException: no_endpoint,
+            404: no_endpoint,
+            405: no_endpoint,
         },
     )
     # No redirects, ever (a redirect would follow the request's Host): a trailing
