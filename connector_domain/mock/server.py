@@ -103,6 +103,16 @@ def _int_param(params: QueryParams, name: str, default: int | None, problems: li
     return int(text)
 
 
+def _paging(params: QueryParams, problems: list[str]) -> tuple[int, int]:
+    """``limit`` and ``offset`` as integers (their defaults when absent or malformed; problems noted).
+
+    Their ranges are the store's to check.
+    """
+    limit = _int_param(params, "limit", LIMIT_DEFAULT, problems)
+    offset = _int_param(params, "offset", 0, problems)
+    return (LIMIT_DEFAULT if limit is None else limit), (0 if offset is None else offset)
+
+
 def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | None:
     text = params.get(name)
     if text is None or text in ("true", "false"):
@@ -142,12 +152,10 @@ def create_app(
     async def query(request: Request) -> Response:
         params = request.query_params
         problems: list[str] = []
-        limit = _int_param(params, "limit", LIMIT_DEFAULT, problems)
-        offset = _int_param(params, "offset", 0, problems)
+        limit, offset = _paging(params, problems)
         is_private = _bool_param(params, "isPrivate", problems)
         if problems:
             return _answer(InvalidQueryParam("; ".join(problems)))
-        assert limit is not None and offset is not None
         types = params.getlist("integrationTypes") or None
         sort = params.getlist("sort")
         return _answer(
@@ -160,12 +168,10 @@ def create_app(
     async def search(request: Request) -> Response:
         params = request.query_params
         problems: list[str] = []
-        limit = _int_param(params, "limit", LIMIT_DEFAULT, problems)
-        offset = _int_param(params, "offset", 0, problems)
+        limit, offset = _paging(params, problems)
         private = _bool_param(params, "private", problems)
         if problems:
             return _answer(InvalidQueryParam("; ".join(problems)))
-        assert limit is not None and offset is not None
         return _answer(
             mock.search(
                 project=caller,
