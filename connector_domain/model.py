@@ -153,8 +153,11 @@ PROJECT_IDENTIFIER_PATTERN: Final = re.compile(r"[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2
 #: The HTTPS or SSH form of a GitHub repository URL, optionally ending in ``.git``.
 GITHUB_URL_PATTERN: Final = re.compile(
     # owner and repo: letters, digits, "_", ".", "-", and not dots alone ("..").
+    # Linear time: each part is a lookahead for a non-dot character, then a
+    # possessive run that never gives characters back (Python 3.11), so a long
+    # near miss fails in one pass instead of backtracking (quadratic before).
     r"(?:https://github\.com/|git@github\.com:)"
-    r"[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*"
+    r"(?=[A-Za-z0-9_.-]*[A-Za-z0-9_-])[A-Za-z0-9_.-]++/(?=[A-Za-z0-9_.-]*[A-Za-z0-9_-])[A-Za-z0-9_.-]++"
 )
 
 # The wire spelling of each pattern, as the reference writes it (anchored).

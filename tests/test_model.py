@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from connector_domain import (
     AddCertificationComment,
@@ -27,7 +30,7 @@ from connector_domain import (
     codec,
 )
 from connector_domain.actions import Publish, SetCreatorNoOfContributors, SetIntegrationTypes
-from connector_domain.model import WrongTypeError, check_repository_url
+from connector_domain.model import GITHUB_URL_PATTERN, WrongTypeError, check_repository_url
 from tests.conftest import fixture
 
 STAGED = codec.from_wire(fixture("created-draft.json"), ConnectorStaged)
@@ -123,3 +126,33 @@ class TestRepositoryUrl:
     def test_dots_inside_names_are_fine(self, url: str) -> None:
         """Dots inside owner and repository names are accepted."""
         check_repository_url(url)
+
+
+#: The GitHub URL pattern as first written: right, but quadratic on a long near miss.
+_BACKTRACKING_GITHUB_URL = re.compile(
+    r"(?:https://github\.com/|git@github\.com:)"
+    r"[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*[A-Za-z0-9_-][A-Za-z0-9_.-]*"
+)
+_URL_ALPHABET = st.sampled_from(["a", "Z", "0", "_", "-", ".", "/", ":", "!", "\n"])
+
+
+class TestLinearGitHubUrl:
+    """The GitHub URL check runs in linear time and accepts exactly what the first pattern accepted."""
+
+    @given(
+        st.sampled_from(["https://github.com/", "git@github.com:", "http://github.com/"]),
+        st.lists(_URL_ALPHABET, max_size=12).map("".join),
+    )
+    @example("https://github.com/", "o/r")
+    @example("git@github.com:", ".a/b..")
+    @example("https://github.com/", "../r")
+    @example("https://github.com/", "o/r/")
+    def test_agrees_with_the_backtracking_pattern(self, prefix: str, rest: str) -> None:
+        """For any string, the linear pattern matches exactly when the backtracking one does."""
+        url = prefix + rest
+        assert (GITHUB_URL_PATTERN.fullmatch(url) is None) == (_BACKTRACKING_GITHUB_URL.fullmatch(url) is None)
+
+    def test_a_long_near_miss_is_refused(self) -> None:
+        """The 48 KB near miss that took seconds before is refused (timing lives in benchmarks/)."""
+        with pytest.raises(ValueError, match="is not a GitHub repository URL"):
+            check_repository_url("https://github.com/a/" + "a" * 48_000 + "!")
