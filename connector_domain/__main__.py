@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -31,6 +32,7 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
+from .mock.clock import LAST_YEAR
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
@@ -167,13 +169,21 @@ def _project_key(text: str) -> str:
 
 
 def _seconds(text: str) -> float:
-    """``--delay``: a number of seconds, not negative."""
+    """``--delay``: a number of seconds, not negative, that the mock's clock can add to its time."""
     try:
         seconds = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
     if seconds < 0:
         raise argparse.ArgumentTypeError("cannot be negative")
+    try:
+        reached = (datetime.now(UTC) + timedelta(seconds=seconds)).year
+    except (OverflowError, ValueError):
+        reached = None
+    if reached is None or reached >= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{text} seconds would take the mock's clock past the year {LAST_YEAR}")
     return seconds
 
 

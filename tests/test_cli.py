@@ -226,6 +226,18 @@ def test_serve_refuses_a_bad_project_or_region(args: list[str], capsys: pytest.C
     assert args[0] in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("delay", "says"),
+    [("1e12", "past the year 9000"), ("inf", "not a number of seconds"), ("nan", "not a number of seconds")],
+)
+def test_serve_refuses_a_delay_the_clock_cannot_hold(delay: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A delay that would overflow the mock's clock is refused at start-up, before anything is served."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--delay", delay])
+    assert exited.value.code == 2
+    assert says in capsys.readouterr().err
+
+
 def test_help_from_the_program_lists_the_commands() -> None:
     """`python -m connector_domain --help`, in a subprocess, lists the three commands."""
     result = subprocess.run([sys.executable, "-m", "connector_domain", "--help"], capture_output=True, text=True,
