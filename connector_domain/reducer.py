@@ -23,7 +23,7 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
-from . import actions, lifecycle
+from . import lifecycle
 from ._machine import Changes, changed, replacer
 from .actions import (
     AddCertificationComment,
@@ -77,14 +77,9 @@ from .model import (
     utc_millisecond,
 )
 
-__all__ = ["apply", "apply_update", "check_version", "create", "input_name"]
+__all__ = ["apply", "apply_update", "check_version", "create"]
 
 _Handler: TypeAlias = Callable[[ConnectorStaged, Any, datetime | None, str | None], "Changes | DomainError"]
-
-
-def input_name(event: Input) -> str:
-    """The name an error message uses for *event*: an action's wire name, an event's class name."""
-    return actions.input_name(type(event))
 
 
 _replace: Final = replacer(ConnectorStaged)
