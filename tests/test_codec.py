@@ -1491,17 +1491,17 @@ class TestErrorResponse:
 
     def test_mixed_statuses(self):
         """Errors of different HTTP statuses in one response are a ValueError."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^errors of one response share one HTTP status, not \[400, 404\]$"):
             error_response([InvalidJsonInput("x"), ResourceNotFound(key="k")])
 
     def test_mixed_statuses_409(self):
         """A 409 error cannot share a response with a 400 one."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^errors of one response share one HTTP status, not \[400, 409\]$"):
             error_response([ConcurrentModification("a", None, 1, 2), ConnectorAlreadyCertified()])
 
     def test_no_errors(self):
         """An empty list of errors is a ValueError."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^an ErrorResponse needs at least one error$"):
             error_response([])
 
     def test_invalid_input_answers(self):
