@@ -1058,6 +1058,12 @@ class TestPublishingSucceeded:
         result = ok(apply(start, PublishingSucceeded()))
         assert (result.published_before, result.already_listed, result.has_changes) == (False, False, False)
 
+    def test_the_certification_request_is_answered(self) -> None:
+        """-> ReadyForCertification clears the request: the record holds no publish still pending."""
+        result = ok(apply(in_status(P, certification_requested=True), PublishingSucceeded()))
+        assert (result.status, result.certification_requested) == (R, False)
+        assert codec.to_record(result)["certificationRequested"] is False
+
     def test_configurations_replace_without_an_edit(self) -> None:
         """Configurations given replace them; hasChanges stays and no Draft is started."""
         start = in_status(P, certification_requested=True, has_changes=True, published_before=True)

@@ -101,11 +101,23 @@ class TestCreateAndGet:
         assert store.get("nope") == ResourceNotFound(id="nope")
         assert store.get_by_key("nope").message == "The Resource with key 'nope' was not found."
 
+    def test_every_operation_on_an_unknown_resource_names_it(self) -> None:
+        """Update, delivery, delete and the Connector reads answer ResourceNotFound with the id or key asked for."""
+        store, _ = make_store()
+        nothing = ConnectorUpdate(version=1, actions=())
+        assert store.update("nope", nothing) == ResourceNotFound(id="nope")
+        assert store.deliver("nope", PublishingSucceeded()) == ResourceNotFound(id="nope")
+        assert store.delete("nope") == ResourceNotFound(id="nope")
+        assert store.delete_by_key("nope") == ResourceNotFound(key="nope")
+        assert store.get_by_key("nope") == ResourceNotFound(key="nope")
+        assert store.connector("nope") == ResourceNotFound(id="nope")
+        assert store.connector_by_key("nope") == ResourceNotFound(key="nope")
+
     def test_a_repeated_id_from_the_factory_is_a_programming_error(self) -> None:
         """An id factory that repeats itself raises ValueError."""
         store = Store(ids=lambda: "same", clock=SimulatedClock(START))
         ok(store.create(draft()))
-        with pytest.raises(ValueError, match="twice"):
+        with pytest.raises(ValueError, match=r"^the id factory gave 'same' twice$"):
             store.create(draft())
 
     def test_wire_form_carries_the_timestamps_and_not_the_record_fields(self) -> None:
@@ -445,8 +457,39 @@ class TestSimulation:
 
     def test_clock_advance_refuses_going_back(self) -> None:
         """SimulatedClock moves forward only."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^a clock moves forward, not by -1 day, 23:59:59$"):
             SimulatedClock(START).advance(-1)
+
+    def test_clock_advance_stops_short_of_the_last_year(self) -> None:
+        """A move that would reach the year 9000 is refused, and the clock stays where it was."""
+        clock = SimulatedClock(datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC))
+        with pytest.raises(ValueError, match=r"^cannot move the clock by 0:00:01: past the year 9000$"):
+            clock.advance(1)
+        assert clock() == datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)
+        assert clock.advance(0.999) == datetime(8999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+    def test_clock_advance_refuses_a_move_past_any_datetime(self) -> None:
+        """A move beyond what a datetime can hold is a ValueError too, not an OverflowError."""
+        with pytest.raises(ValueError, match=r"^cannot move the clock by .*: past the year 9000$"):
+            SimulatedClock(START).advance(timedelta(days=999_999_999))
+        with pytest.raises(ValueError, match=r"^cannot move a clock by 1e\+300 seconds$"):
+            SimulatedClock(START).advance(1e300)
+
+    def test_clock_advance_takes_seconds_or_a_timedelta(self) -> None:
+        """advance adds seconds or a timedelta, and returns the new time."""
+        clock = SimulatedClock(START)
+        assert clock.advance(1.5) == START + timedelta(seconds=1.5)
+        assert clock.advance(timedelta(minutes=1)) == START + timedelta(seconds=61.5)
+        assert clock() == START + timedelta(seconds=61.5)
+
+    def test_a_clock_without_start_follows_the_system_time(self) -> None:
+        """SimulatedClock() reads the system's time, in UTC, plus what advance added."""
+        clock = SimulatedClock()
+        before = datetime.now(UTC)
+        moved = clock.advance(timedelta(days=1))
+        after = datetime.now(UTC)
+        assert moved.tzinfo is not None and moved.utcoffset() == timedelta(0)
+        assert before + timedelta(days=1) <= moved <= after + timedelta(days=1)
 
 
 # --- Properties ------------------------------------------------------------------------------
