@@ -275,6 +275,18 @@ class TestDeleteAndConnectors:
         assert store.query().total == 0
         ok(store.create(draft("k1")))
 
+    def test_a_deleted_connectors_key_finds_no_later_connector(self) -> None:
+        """After a delete, the production Connector's key is free: it never finds a later resource's Connector."""
+        store = Store(ids=lambda: "same", clock=SimulatedClock(START))
+        for key in ("k1", "k2"):
+            ok(store.create(draft(key)))
+            ok(update(store, "same", Publish(certification=False)))
+            ok(store.deliver("same", PublishingSucceeded()))
+            if key == "k1":
+                ok(store.delete("same"))
+        assert ok(store.connector_by_key("k2")).resource.key == "k2"
+        assert store.connector_by_key("k1") == ResourceNotFound(key="k1")
+
     def test_delete_with_a_stale_version_deletes_nothing(self) -> None:
         """A delete naming another version is a ConcurrentModification."""
         store, _ = make_store()
@@ -445,6 +457,29 @@ class TestSimulation:
         ok(store.delete("id-1"))
         clock.advance(10)
         assert len(store) == 0 and isinstance(store.connector("id-1"), ResourceNotFound)
+
+    @pytest.mark.parametrize("by_key", [False, True], ids=["by-id", "by-key"])
+    def test_a_delete_first_applies_the_events_due(self, by_key: bool) -> None:
+        """A delete after the service's answer was due deletes the answered resource, and checks its version."""
+        store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=1)))
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(1)
+        delete = (lambda **kw: store.delete_by_key("k1", **kw)) if by_key else (lambda **kw: store.delete("id-1", **kw))
+        assert isinstance(delete(version=2), ConcurrentModification)
+        deleted = ok(delete(version=3))
+        assert (deleted.resource.status, deleted.last_modified_at) == (
+            ConnectorStatus.PUBLISHED,
+            START + timedelta(seconds=1),
+        )
+
+    def test_a_connector_read_by_key_first_applies_the_events_due(self) -> None:
+        """The production Connector is found by key as soon as the answered publish was due, with no other read."""
+        store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=1)))
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(1)
+        assert ok(store.connector_by_key("k1")).resource.version == 3
 
     def test_time_never_goes_backwards(self) -> None:
         """A clock that goes back is read as standing still."""
