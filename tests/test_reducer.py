@@ -523,6 +523,7 @@ class TestUnlist:
         error = refused(apply(start, Unlist()), InvalidOperation)
         assert (error.code, error.status_code) == ("InvalidOperation", 400)
         assert error.message == "Only a certified and listed Connector can be unlisted"
+        assert (error.input_name, error.status) == ("unlist", PUB)
 
 
 class TestAddCertificationComment:

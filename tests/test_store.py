@@ -35,6 +35,7 @@ from connector_domain import (
     codec,
 )
 from connector_domain.events import CertificationPassed, CertificationStarted
+from connector_domain.mock.simulation import PREVIEW, STATUS, Schedule
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -427,6 +428,34 @@ class TestSimulation:
             seen.append(ok(store.get("id-1")).resource.status)
         assert seen == [ConnectorStatus.READY_FOR_CERTIFICATION, ConnectorStatus.IN_CERTIFICATION, status]
 
+    def test_automatic_defaults_take_two_seconds_a_step(self) -> None:
+        """Automatic() answers a preview request and each step of a certified publish after two seconds."""
+        store, clock = make_store(simulation=Automatic())
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable(), Publish(certification=True)))
+        seen = []
+        for seconds in (1.999, 0.001, 2, 2):
+            clock.advance(seconds)
+            resource = ok(store.get("id-1")).resource
+            seen.append((resource.status, resource.is_previewable))
+        assert seen == [
+            (ConnectorStatus.PROCESSING, IsPreviewable.PENDING),
+            (ConnectorStatus.READY_FOR_CERTIFICATION, IsPreviewable.TRUE),
+            (ConnectorStatus.IN_CERTIFICATION, IsPreviewable.TRUE),
+            (ConnectorStatus.PUBLISHED, IsPreviewable.TRUE),
+        ]
+
+    def test_automatic_preview_takes_its_own_delay(self) -> None:
+        """A preview request is granted after preview_delay, whatever the publishing delay."""
+        policy = Automatic(publishing_delay=timedelta(seconds=1), preview_delay=timedelta(seconds=5))
+        store, clock = make_store(simulation=policy)
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable()))
+        clock.advance(4.999)
+        assert ok(store.get("id-1")).resource.is_previewable is IsPreviewable.PENDING
+        clock.advance(0.001)
+        assert ok(store.get("id-1")).resource.is_previewable is IsPreviewable.TRUE
+
     def test_one_late_read_catches_up_every_step(self) -> None:
         """Events due long ago are all applied by the next operation, in order, each at its time."""
         store, clock = make_store(simulation=Automatic())
@@ -473,13 +502,24 @@ class TestSimulation:
             START + timedelta(seconds=1),
         )
 
-    def test_a_connector_read_by_key_first_applies_the_events_due(self) -> None:
-        """The production Connector is found by key as soon as the answered publish was due, with no other read."""
+    @pytest.mark.parametrize(
+        "read",
+        [
+            lambda store: store.get("id-1").resource,
+            lambda store: store.get_by_key("k1").resource,
+            lambda store: store.query().results[0].resource,
+            lambda store: store.connector("id-1").resource,
+            lambda store: store.connector_by_key("k1").resource,
+        ],
+        ids=["get", "get_by_key", "query", "connector", "connector_by_key"],
+    )
+    def test_every_read_first_applies_the_events_due(self, read: Any) -> None:
+        """Each read, as the first operation after the answer was due, sees version 3, the published one."""
         store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=1)))
         ok(store.create(draft("k1")))
         ok(update(store, "id-1", Publish(certification=False)))
         clock.advance(1)
-        assert ok(store.connector_by_key("k1")).resource.version == 3
+        assert read(store).version == 3
 
     def test_time_never_goes_backwards(self) -> None:
         """A clock that goes back is read as standing still."""
@@ -496,8 +536,9 @@ class TestSimulation:
             SimulatedClock(START).advance(-1)
 
     def test_clock_advance_stops_short_of_the_last_year(self) -> None:
-        """A move that would reach the year 9000 is refused, and the clock stays where it was."""
-        clock = SimulatedClock(datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC))
+        """A move that would reach the year 9000, counting earlier moves, is refused; the clock stays where it was."""
+        clock = SimulatedClock(datetime(8999, 12, 31, 23, 59, 58, tzinfo=UTC))
+        assert clock.advance(1) == datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)
         with pytest.raises(ValueError, match=r"^cannot move the clock by 0:00:01: past the year 9000$"):
             clock.advance(1)
         assert clock() == datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -509,6 +550,8 @@ class TestSimulation:
             SimulatedClock(START).advance(timedelta(days=999_999_999))
         with pytest.raises(ValueError, match=r"^cannot move a clock by 1e\+300 seconds$"):
             SimulatedClock(START).advance(1e300)
+        with pytest.raises(ValueError, match=r"^cannot move a clock by nan seconds$"):
+            SimulatedClock(START).advance(float("nan"))
 
     def test_clock_advance_takes_seconds_or_a_timedelta(self) -> None:
         """advance adds seconds or a timedelta, and returns the new time."""
@@ -525,6 +568,56 @@ class TestSimulation:
         after = datetime.now(UTC)
         assert moved.tzinfo is not None and moved.utcoffset() == timedelta(0)
         assert before + timedelta(days=1) <= moved <= after + timedelta(days=1)
+
+
+class TestSchedule:
+    """The simulated service's schedule: one job per resource and machine, the latest plan winning."""
+
+    def test_a_plan_is_due_at_its_time(self) -> None:
+        """A planned job pops once it is due, and only once."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START + timedelta(seconds=2))
+        assert len(schedule) == 1
+        assert schedule.pop_due(START + timedelta(seconds=1)) is None
+        assert schedule.pop_due(START + timedelta(seconds=2)) == (START + timedelta(seconds=2), "a", STATUS)
+        assert schedule.pop_due(START + timedelta(days=1)) is None and len(schedule) == 0
+
+    def test_a_new_plan_replaces_the_earlier_one(self) -> None:
+        """Planning a job again moves it: the earlier due time no longer pops."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START)
+        schedule.plan("a", STATUS, START + timedelta(seconds=5))
+        assert len(schedule) == 1
+        assert schedule.pop_due(START + timedelta(seconds=4)) is None
+        assert schedule.pop_due(START + timedelta(seconds=5)) == (START + timedelta(seconds=5), "a", STATUS)
+
+    def test_no_time_cancels_the_job_of_that_machine_only(self) -> None:
+        """plan(None) cancels the job of that resource and machine, and no other."""
+        schedule = Schedule()
+        for id in ("a", "b"):
+            for machine in (STATUS, PREVIEW):
+                schedule.plan(id, machine, START)
+        schedule.plan("a", STATUS, None)
+        assert len(schedule) == 3
+        due = [schedule.pop_due(START) for _ in range(4)]
+        assert due == [(START, "a", PREVIEW), (START, "b", STATUS), (START, "b", PREVIEW), None]
+
+    def test_drop_cancels_every_job_of_a_resource(self) -> None:
+        """drop(id) cancels the jobs of that resource on both machines, and no other."""
+        schedule = Schedule()
+        for id in ("a", "b"):
+            for machine in (STATUS, PREVIEW):
+                schedule.plan(id, machine, START)
+        schedule.drop("a")
+        assert len(schedule) == 2
+        assert [schedule.pop_due(START) for _ in range(3)] == [(START, "b", STATUS), (START, "b", PREVIEW), None]
+
+    def test_clear_cancels_everything(self) -> None:
+        """After clear nothing is planned and nothing pops."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START)
+        schedule.clear()
+        assert len(schedule) == 0 and schedule.pop_due(START) is None
 
 
 # --- Properties ------------------------------------------------------------------------------
