@@ -338,6 +338,14 @@ class TestQuery:
         assert ids(store.query(sort=["lastModifiedAt desc"]))[0] == "id-2"
         assert ids(store.query(sort=["version desc", "key desc"])) == ["id-2", "id-4", "id-3", "id-1"]
 
+    def test_sort_by_id_and_by_status(self) -> None:
+        """Sorting by id compares the ids as strings; by status, the statuses' names."""
+        store, _ = self.fill()
+        ids = lambda page: [s.resource.id for s in page.results]  # noqa: E731
+        assert ids(store.query(sort=["id desc"])) == ["id-4", "id-3", "id-2", "id-1"]
+        ok(update(store, "id-3", Publish(certification=False)))
+        assert ids(store.query(sort=["status desc"])) == ["id-3", "id-1", "id-2", "id-4"]
+
     def test_equal_values_keep_the_creation_order(self) -> None:
         """Ties (a clock standing still) keep the creation order, also when descending."""
         store, _ = make_store()
