@@ -32,10 +32,12 @@ from connector_domain import (
     SetName,
     Unlist,
     UpdatePreviewable,
+    apply,
     codec,
+    create,
 )
 from connector_domain.events import CertificationPassed, CertificationStarted
-from connector_domain.mock.simulation import PREVIEW, STATUS, Schedule
+from connector_domain.mock.simulation import PREVIEW, STATUS, Schedule, answer
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -576,6 +578,21 @@ class TestSimulation:
         after = datetime.now(UTC)
         assert moved.tzinfo is not None and moved.utcoffset() == timedelta(0)
         assert before + timedelta(days=1) <= moved <= after + timedelta(days=1)
+
+
+class TestAnswer:
+    """simulation.answer: the event the simulated service sends once a job is due."""
+
+    def test_nothing_owed_is_answered_by_nothing(self) -> None:
+        """A Draft owes nothing: even the automatic service answers nothing."""
+        staged = create(draft(), id="a")
+        assert answer(Automatic(), staged, STATUS) is None and answer(Automatic(), staged, PREVIEW) is None
+
+    def test_the_manual_service_answers_nothing(self) -> None:
+        """With Manual, even a publish in Processing gets no answer."""
+        processing = ok(apply(create(draft(), id="a"), Publish(certification=False)))
+        assert answer(Manual(), processing, STATUS) is None
+        assert answer(Automatic(), processing, STATUS) == PublishingSucceeded()
 
 
 class TestSchedule:
