@@ -12,13 +12,20 @@ from connector_domain import (
     CertificationPassed,
     CertificationStarted,
     Connector,
+    ConnectorApiClient,
+    ConnectorGlobalConfiguration,
+    ConnectorReferenceNotFound,
     ConnectorStaged,
+    ConnectorStagedNotPreviewable,
     ConnectorStatus,
+    DeploymentUnsupportedRegion,
+    IntegrationType,
     IsPreviewable,
     Publish,
     PublishingFailed,
     PublishingSucceeded,
     Region,
+    StandardConfigurationKey,
     Unlist,
     apply,
     check_deployment,
@@ -117,8 +124,23 @@ class TestCheckDeployment:
 
     def test_project_must_be_an_identifier(self) -> None:
         """A project that is not {region}:{projectKey} is a ValueError."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="'my-project'"):
             check_deployment(_staged(), "my-project")
+
+    def test_refusals_name_the_connector_and_the_region(self) -> None:
+        """Each refusal carries the connector's key (or id), its version and the project's region as its fields."""
+        staged = _staged(version=7, private_projects=("us-east-2.aws:p1",), published_before=True)
+        assert check_deployment(staged, OTHER) == ConnectorReferenceNotFound("connector-key", 7)
+        assert check_deployment(staged, "us-east-2.aws:p1") == DeploymentUnsupportedRegion("us-east-2.aws")
+        assert check_deployment(staged, "us-east-2.aws:p1", preview=True) == ConnectorStagedNotPreviewable(
+            staged.id, "connector-key", 7
+        )
+
+    def test_a_connector_without_key_is_named_by_its_id(self) -> None:
+        """ConnectorReferenceNotFound names a connector without key by its id."""
+        staged = _staged(key=None, private_projects=(PROJECT,))
+        assert check_deployment(staged, OTHER) == ConnectorReferenceNotFound(staged.id, 1)
+        assert check_deployment(staged, PROJECT, preview=True) == ConnectorStagedNotPreviewable(staged.id, None, 1)
 
     @given(cds.connector_staged(), cds.project_identifiers())
     def test_answers_for_every_state(self, staged: ConnectorStaged, project: str) -> None:
@@ -150,6 +172,43 @@ class TestConnectorSnapshot:
         expected = fixture("minimal.json")
         expected["configurations"][0]["standardConfiguration"][0]["default"] = "config default value"
         assert wire == expected
+
+    def test_snapshot_carries_every_field_of_the_staged_connector(self) -> None:
+        """apiClient, globalConfiguration, documentationUrl and the rest of the staged data reach the Connector."""
+        api_client = ConnectorApiClient(scopes=("manage_orders:project",))
+        global_configuration = ConnectorGlobalConfiguration(
+            standard_configuration=(StandardConfigurationKey(key="SHARED", description="for every application"),)
+        )
+        staged = _staged(
+            version=4,
+            integration_types=(IntegrationType.ERP,),
+            api_client=api_client,
+            global_configuration=global_configuration,
+            documentation_url="https://docs.example.com",
+            private=False,
+            certified=True,
+        )
+        assert connector_snapshot(staged) == Connector(
+            id=staged.id,
+            key="connector-key",
+            version=4,
+            name="Connector's name",
+            description="Connector's description",
+            integration_types=(IntegrationType.ERP,),
+            creator=staged.creator,
+            repository=staged.repository,
+            configurations=staged.configurations,
+            api_client=api_client,
+            private=False,
+            global_configuration=global_configuration,
+            supported_regions=(Region.US_CENTRAL1_GCP, Region.EUROPE_WEST1_GCP),
+            certified=True,
+            documentation_url="https://docs.example.com",
+        )
+
+    def test_snapshot_of_a_never_certified_connector_is_uncertified(self) -> None:
+        """An absent certified (None) becomes the plain boolean false."""
+        assert connector_snapshot(_staged(certified=None)).certified is False
 
     @given(cds.connector_staged())
     def test_snapshot_round_trips_as_a_connector(self, staged: ConnectorStaged) -> None:

@@ -679,6 +679,45 @@ class TestNoCoercion:
             ConnectorReportEntry(type=ConnectorReportEntryType.ERROR, title="t", created_at=datetime(2024, 1, 1))
 
 
+class TestReasons:
+    """Each reason names what was expected and the JSON type that came instead."""
+
+    @pytest.mark.parametrize(
+        ("value", "got"),
+        [
+            ([], "an array"),
+            ({}, "an object"),
+            (True, "a boolean"),
+            (1.5, "a number"),
+            (3, "an integer"),
+            (None, "null"),
+            (object(), "object"),
+        ],
+        ids=["array", "object", "boolean", "number", "integer", "null", "not-json"],
+    )
+    def test_a_wrong_type_is_named(self, value, got):
+        """A string field given another value says which JSON type it got (a Python type name for non-JSON)."""
+        assert problems_of(action("setName", name=value), UpdateAction) == [("name", f"expected a string, got {got}")]
+
+    def test_a_wrong_boolean_is_named(self):
+        """A boolean field given a string expects a boolean."""
+        assert problems_of(action("publish", certification="yes"), UpdateAction) == [
+            ("certification", "expected a boolean, got a string")
+        ]
+
+    def test_a_datetime_that_is_not_a_string(self):
+        """A datetime field given a number expects a datetime string."""
+        entry = {"type": "Error", "title": "t", "createdAt": 3}
+        assert problems_of(entry, ConnectorReportEntry) == [("createdAt", "expected a datetime string, got an integer")]
+
+    def test_a_datetime_of_another_shape(self):
+        """A datetime string of another shape shows the shape the API writes."""
+        entry = {"type": "Error", "title": "t", "createdAt": "2023-08-08"}
+        assert problems_of(entry, ConnectorReportEntry) == [
+            ("createdAt", '"2023-08-08" is not an RFC 3339 date-time like 2023-08-08T17:00:59.327Z')
+        ]
+
+
 class TestEnums:
     """Enum values are read exactly, as strings."""
 
@@ -689,6 +728,12 @@ class TestEnums:
         assert "'Archived'" in reason
         assert "'Draft'" in reason
         assert "'Failed'" in reason
+
+    def test_unknown_value_lists_the_allowed_ones(self):
+        """The reason lists every allowed value, in the enum's order."""
+        assert problems_of(staged(isPreviewable="maybe"), ConnectorStaged) == [
+            ("isPreviewable", "'maybe' is not one of 'true', 'false', 'pending', 'none'")
+        ]
 
     def test_unknown_region_item(self):
         """An unknown region is rejected at its index."""
@@ -1560,17 +1605,17 @@ class TestErrorResponse:
 
     def test_mixed_statuses(self):
         """Errors of different HTTP statuses in one response are a ValueError."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^errors of one response share one HTTP status, not \[400, 404\]$"):
             error_response([InvalidJsonInput("x"), ResourceNotFound(key="k")])
 
     def test_mixed_statuses_409(self):
         """A 409 error cannot share a response with a 400 one."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^errors of one response share one HTTP status, not \[400, 409\]$"):
             error_response([ConcurrentModification("a", None, 1, 2), ConnectorAlreadyCertified()])
 
     def test_no_errors(self):
         """An empty list of errors is a ValueError."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^an ErrorResponse needs at least one error$"):
             error_response([])
 
     def test_invalid_input_answers(self):

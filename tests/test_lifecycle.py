@@ -209,6 +209,16 @@ class TestTarget:
             ConnectorStatus.PROCESSING, IsPreviewable.NONE, (Publish, lifecycle.CERTIFICATION_ASKED)
         )
 
+    def test_a_key_is_named_as_messages_name_its_inputs(self) -> None:
+        """Given a key, a refusal names its input class by its wire name, and the edit key as "a content action"."""
+        staged = _staged(ConnectorStatus.PROCESSING, IsPreviewable.NONE)
+        assert lifecycle.target(staged, lifecycle.EDIT) == InvalidOperation(
+            "a content action", ConnectorStatus.PROCESSING
+        )
+        assert lifecycle.target(staged, (Publish, lifecycle.CERTIFICATION_ASKED)) == InvalidOperation(
+            "publish", ConnectorStatus.PROCESSING
+        )
+
     def test_keys_of_lists_every_key_an_input_may_have(self) -> None:
         """Every input's input_key is among keys_of its class."""
         staged = _staged(ConnectorStatus.DRAFT, IsPreviewable.NONE)
@@ -243,6 +253,16 @@ class TestAwaited:
                 staged = _staged(ConnectorStatus.DRAFT, state)
                 moved = lifecycle.target(staged, kind())
                 assert isinstance(moved, lifecycle.Move) and moved.is_previewable is not state
+
+    def test_each_wait_names_the_work_of_the_service(self) -> None:
+        """A publish awaits "publishing", both certification steps "certification", a preview request "preview"."""
+        work = {state: awaited.work for state, awaited in lifecycle.AWAITED.items()}
+        assert work == {
+            ConnectorStatus.PROCESSING: "publishing",
+            ConnectorStatus.READY_FOR_CERTIFICATION: "certification",
+            ConnectorStatus.IN_CERTIFICATION: "certification",
+            IsPreviewable.PENDING: "preview",
+        }
 
     def test_the_awaited_states_are_those_that_list_service_events(self) -> None:
         """A status is awaited exactly when its row lists a service event besides the preview events."""

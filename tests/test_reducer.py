@@ -144,6 +144,10 @@ def refused(result: ConnectorStaged | DomainError, kind: type[E]) -> E:
     return result
 
 
+#: The ValueError of an addCertificationComment without its time or author.
+NEEDS_AT_AND_BY = r"^addCertificationComment needs both at \(the time\) and by \(the author\)$"
+
+
 def not_allowed(input_name: str, status: ConnectorStatus) -> str:
     """The InvalidOperation message lifecycle.md gives for a status lock."""
     return f"{input_name} is not allowed while the ConnectorStaged is in status {status.value}"
@@ -371,7 +375,7 @@ class TestCreate:
 
     def test_empty_id_raises_value_error(self) -> None:
         """An empty id is a programming error."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^id must be a non-empty string$"):
             create(DRAFT_BODY, id="")
 
     def test_draft_is_not_mutated(self) -> None:
@@ -520,6 +524,7 @@ class TestUnlist:
         error = refused(apply(start, Unlist()), InvalidOperation)
         assert (error.code, error.status_code) == ("InvalidOperation", 400)
         assert error.message == "Only a certified and listed Connector can be unlisted"
+        assert (error.input_name, error.status) == ("unlist", PUB)
 
 
 class TestAddCertificationComment:
@@ -574,7 +579,7 @@ class TestAddCertificationComment:
     )
     def test_without_at_or_by_raises(self, at: datetime | None, by: str | None) -> None:
         """apply raises ValueError without both `at` and `by`."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=NEEDS_AT_AND_BY):
             apply(in_status(R), AddCertificationComment(comment="c"), at=at, by=by)
 
     def test_naive_at_raises(self) -> None:
@@ -585,19 +590,19 @@ class TestAddCertificationComment:
     @pytest.mark.parametrize("status", [D, P, PUB, F])
     def test_missing_by_raises_before_the_status_check(self, status: ConnectorStatus) -> None:
         """Without `by`, it raises even in a status that would refuse the comment."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=NEEDS_AT_AND_BY):
             apply(in_status(status), AddCertificationComment(comment="c"), at=AT)
 
     def test_missing_at_raises_in_an_update_before_the_version_check(self) -> None:
         """In apply_update, a missing `at` raises even when the version is stale."""
         update = ConnectorUpdate(version=99, actions=(AddCertificationComment(comment="c"),))
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=NEEDS_AT_AND_BY):
             apply_update(in_status(R), update, by=BY)
 
     def test_missing_by_raises_in_an_update_before_earlier_actions_fail(self) -> None:
         """In apply_update, a missing `by` raises even when an earlier action would be refused."""
         update = ConnectorUpdate(version=1, actions=(SetName(name="x"), AddCertificationComment(comment="c")))
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=NEEDS_AT_AND_BY):
             apply_update(in_status(R), update, at=AT)
 
     def test_in_an_update_request(self) -> None:
@@ -656,6 +661,7 @@ class TestStatusLock:
         error = refused(apply(start, action, at=AT, by=BY), InvalidOperation)
         assert (error.code, error.status_code) == ("InvalidOperation", 400)
         assert error.message == not_allowed(name, status)
+        assert (error.input_name, error.status, error.requirement) == (name, status, None)
 
     @pytest.mark.parametrize(("name", "action", "status"), LOCKED, ids=_cell_id)
     def test_refused_in_an_update_request(self, name: str, action: Any, status: ConnectorStatus) -> None:
@@ -1001,6 +1007,7 @@ class TestServiceEventTargets:
         error = refused(apply(willing(status), event), InvalidOperation)
         assert (error.code, error.status_code) == ("InvalidOperation", 400)
         assert error.message == not_allowed(name, status)
+        assert (error.input_name, error.status, error.requirement) == (name, status, None)
 
     def test_processing_read_from_the_wire_is_a_private_publish(self) -> None:
         """A Processing connector read from the wire takes the flag as false: PublishingSucceeded -> Published."""
@@ -1065,6 +1072,12 @@ class TestPublishingSucceeded:
         result = ok(apply(start, PublishingSucceeded()))
         assert (result.published_before, result.already_listed, result.has_changes) == (False, False, False)
 
+    def test_the_certification_request_is_answered(self) -> None:
+        """-> ReadyForCertification clears the request: the record holds no publish still pending."""
+        result = ok(apply(in_status(P, certification_requested=True), PublishingSucceeded()))
+        assert (result.status, result.certification_requested) == (R, False)
+        assert codec.to_record(result)["certificationRequested"] is False
+
     def test_configurations_replace_without_an_edit(self) -> None:
         """Configurations given replace them; hasChanges stays and no Draft is started."""
         start = in_status(P, certification_requested=True, has_changes=True, published_before=True)
@@ -1103,6 +1116,13 @@ class TestPublishingFailed:
         """Without a report, publishingReport is unchanged."""
         start = in_status(P, publishing_report=OLD_REPORT)
         assert ok(apply(start, PublishingFailed())).publishing_report == OLD_REPORT
+
+    def test_forgets_the_certification_request(self) -> None:
+        """A failed certified publish leaves no request behind: the next private publish leads to Published."""
+        failed = ok(apply(in_status(P, certification_requested=True), PublishingFailed()))
+        assert failed.certification_requested is False
+        republished = ok(apply(ok(apply(failed, Publish(certification=False))), PublishingSucceeded()))
+        assert republished.status is PUB
 
 
 class TestCertificationEvents:
@@ -1177,6 +1197,17 @@ class TestPreviewEvents:
         error = refused(apply(in_status(status, is_previewable=current), event), InvalidOperation)
         assert (error.code, error.status_code) == ("InvalidOperation", 400)
         assert error.message.startswith(f"{type(event).__name__} is not allowed while")
+
+    @pytest.mark.parametrize(("event", "previewable"), PREVIEW_EVENTS, ids=PREVIEW_IDS)
+    @pytest.mark.parametrize("current", [IsPreviewable.NONE, IsPreviewable.TRUE, IsPreviewable.FALSE])
+    def test_refusal_names_the_event_the_status_and_the_previewability(
+        self, event: Any, previewable: IsPreviewable, current: IsPreviewable
+    ) -> None:
+        """The refusal of a preview event that is not awaited says which event, and what isPreviewable is."""
+        error = refused(apply(in_status(R, is_previewable=current), event), InvalidOperation)
+        name = type(event).__name__
+        assert (error.input_name, error.status) == (name, R)
+        assert error.message == f"{name} is not allowed while isPreviewable is {current.value} (only while pending)"
 
     def test_granted_configurations_replace_without_an_edit(self) -> None:
         """PreviewGranted with configurations replaces them; status and hasChanges stay."""

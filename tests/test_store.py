@@ -33,9 +33,12 @@ from connector_domain import (
     SetName,
     Unlist,
     UpdatePreviewable,
+    apply,
     codec,
+    create,
 )
 from connector_domain.events import CertificationPassed, CertificationStarted
+from connector_domain.mock.simulation import PREVIEW, STATUS, Schedule, answer
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -105,11 +108,23 @@ class TestCreateAndGet:
         assert isinstance(missing, ResourceNotFound)
         assert missing.message == "The Resource with key 'nope' was not found."
 
+    def test_every_operation_on_an_unknown_resource_names_it(self) -> None:
+        """Update, delivery, delete and the Connector reads answer ResourceNotFound with the id or key asked for."""
+        store, _ = make_store()
+        nothing = ConnectorUpdate(version=1, actions=())
+        assert store.update("nope", nothing) == ResourceNotFound(id="nope")
+        assert store.deliver("nope", PublishingSucceeded()) == ResourceNotFound(id="nope")
+        assert store.delete("nope") == ResourceNotFound(id="nope")
+        assert store.delete_by_key("nope") == ResourceNotFound(key="nope")
+        assert store.get_by_key("nope") == ResourceNotFound(key="nope")
+        assert store.connector("nope") == ResourceNotFound(id="nope")
+        assert store.connector_by_key("nope") == ResourceNotFound(key="nope")
+
     def test_a_repeated_id_from_the_factory_is_a_programming_error(self) -> None:
         """An id factory that repeats itself raises ValueError."""
         store = Store(ids=lambda: "same", clock=SimulatedClock(START))
         ok(store.create(draft()))
-        with pytest.raises(ValueError, match="twice"):
+        with pytest.raises(ValueError, match=r"^the id factory gave 'same' twice$"):
             store.create(draft())
 
     def test_wire_form_carries_the_timestamps_and_not_the_record_fields(self) -> None:
@@ -267,6 +282,18 @@ class TestDeleteAndConnectors:
         assert ok(store.query()).total == 0
         ok(store.create(draft("k1")))
 
+    def test_a_deleted_connectors_key_finds_no_later_connector(self) -> None:
+        """After a delete, the production Connector's key is free: it never finds a later resource's Connector."""
+        store = Store(ids=lambda: "same", clock=SimulatedClock(START))
+        for key in ("k1", "k2"):
+            ok(store.create(draft(key)))
+            ok(update(store, "same", Publish(certification=False)))
+            ok(store.deliver("same", PublishingSucceeded()))
+            if key == "k1":
+                ok(store.delete("same"))
+        assert ok(store.connector_by_key("k2")).resource.key == "k2"
+        assert store.connector_by_key("k1") == ResourceNotFound(key="k1")
+
     def test_delete_with_a_stale_version_deletes_nothing(self) -> None:
         """A delete naming another version is a ConcurrentModification."""
         store, _ = make_store()
@@ -319,6 +346,17 @@ class TestQuery:
         ok(update(store, "id-2", SetName(name="Renamed")))
         assert ids(store.query(sort=["lastModifiedAt desc"]))[0] == "id-2"
         assert ids(store.query(sort=["version desc", "key desc"])) == ["id-2", "id-4", "id-3", "id-1"]
+
+    def test_sort_by_id_and_by_status(self) -> None:
+        """Sorting by id compares the ids as strings; by status, the statuses' names."""
+        store, _ = self.fill()
+
+        def ids(page: Page[Any] | InvalidQueryParam) -> list[str]:
+            return [s.resource.id for s in ok(page).results]
+
+        assert ids(store.query(sort=["id desc"])) == ["id-4", "id-3", "id-2", "id-1"]
+        ok(update(store, "id-3", Publish(certification=False)))
+        assert ids(store.query(sort=["status desc"])) == ["id-3", "id-1", "id-2", "id-4"]
 
     def test_equal_values_keep_the_creation_order(self) -> None:
         """Ties (a clock standing still) keep the creation order, also when descending."""
@@ -439,6 +477,34 @@ class TestSimulation:
         (entry,) = staged.publishing_report.entries
         assert (entry.type, entry.title) == (ConnectorReportEntryType.ERROR, "Certification failed")
 
+    def test_automatic_defaults_take_two_seconds_a_step(self) -> None:
+        """Automatic() answers a preview request and each step of a certified publish after two seconds."""
+        store, clock = make_store(simulation=Automatic())
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable(), Publish(certification=True)))
+        seen = []
+        for seconds in (1.999, 0.001, 2, 2):
+            clock.advance(seconds)
+            resource = ok(store.get("id-1")).resource
+            seen.append((resource.status, resource.is_previewable))
+        assert seen == [
+            (ConnectorStatus.PROCESSING, IsPreviewable.PENDING),
+            (ConnectorStatus.READY_FOR_CERTIFICATION, IsPreviewable.TRUE),
+            (ConnectorStatus.IN_CERTIFICATION, IsPreviewable.TRUE),
+            (ConnectorStatus.PUBLISHED, IsPreviewable.TRUE),
+        ]
+
+    def test_automatic_preview_takes_its_own_delay(self) -> None:
+        """A preview request is granted after preview_delay, whatever the publishing delay."""
+        policy = Automatic(publishing_delay=timedelta(seconds=1), preview_delay=timedelta(seconds=5))
+        store, clock = make_store(simulation=policy)
+        ok(store.create(draft()))
+        ok(update(store, "id-1", UpdatePreviewable()))
+        clock.advance(4.999)
+        assert ok(store.get("id-1")).resource.is_previewable is IsPreviewable.PENDING
+        clock.advance(0.001)
+        assert ok(store.get("id-1")).resource.is_previewable is IsPreviewable.TRUE
+
     def test_one_late_read_catches_up_every_step(self) -> None:
         """Events due long ago are all applied by the next operation, in order, each at its time."""
         store, clock = make_store(simulation=Automatic())
@@ -470,6 +536,43 @@ class TestSimulation:
         clock.advance(10)
         assert len(store) == 0 and isinstance(store.connector("id-1"), ResourceNotFound)
 
+    @pytest.mark.parametrize("by_key", [False, True], ids=["by-id", "by-key"])
+    def test_a_delete_first_applies_the_events_due(self, by_key: bool) -> None:
+        """A delete after the service's answer was due deletes the answered resource, and checks its version."""
+        store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=1)))
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(1)
+
+        def delete(version: int) -> Any:
+            return store.delete_by_key("k1", version=version) if by_key else store.delete("id-1", version=version)
+
+        assert isinstance(delete(version=2), ConcurrentModification)
+        deleted = ok(delete(version=3))
+        assert (deleted.resource.status, deleted.last_modified_at) == (
+            ConnectorStatus.PUBLISHED,
+            START + timedelta(seconds=1),
+        )
+
+    @pytest.mark.parametrize(
+        "read",
+        [
+            lambda store: store.get("id-1").resource,
+            lambda store: store.get_by_key("k1").resource,
+            lambda store: store.query().results[0].resource,
+            lambda store: store.connector("id-1").resource,
+            lambda store: store.connector_by_key("k1").resource,
+        ],
+        ids=["get", "get_by_key", "query", "connector", "connector_by_key"],
+    )
+    def test_every_read_first_applies_the_events_due(self, read: Any) -> None:
+        """Each read, as the first operation after the answer was due, sees version 3, the published one."""
+        store, clock = make_store(simulation=Automatic(publishing_delay=timedelta(seconds=1)))
+        ok(store.create(draft("k1")))
+        ok(update(store, "id-1", Publish(certification=False)))
+        clock.advance(1)
+        assert read(store).version == 3
+
     def test_time_never_goes_backwards(self) -> None:
         """A clock that goes back is read as standing still."""
         times = iter([START, START - timedelta(hours=1), START + timedelta(seconds=1)])
@@ -481,8 +584,109 @@ class TestSimulation:
 
     def test_clock_advance_refuses_going_back(self) -> None:
         """SimulatedClock moves forward only."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=r"^a clock moves forward, not by -1 day, 23:59:59$"):
             SimulatedClock(START).advance(-1)
+
+    def test_clock_advance_stops_short_of_the_last_year(self) -> None:
+        """A move that would reach the year 9000, counting earlier moves, is refused; the clock stays where it was."""
+        clock = SimulatedClock(datetime(8999, 12, 31, 23, 59, 58, tzinfo=UTC))
+        assert clock.advance(1) == datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)
+        with pytest.raises(ValueError, match=r"^cannot move the clock by 0:00:01: past the year 9000$"):
+            clock.advance(1)
+        assert clock() == datetime(8999, 12, 31, 23, 59, 59, tzinfo=UTC)
+        assert clock.advance(0.999) == datetime(8999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+    def test_clock_advance_refuses_a_move_past_any_datetime(self) -> None:
+        """A move beyond what a datetime can hold is a ValueError too, not an OverflowError."""
+        with pytest.raises(ValueError, match=r"^cannot move the clock by .*: past the year 9000$"):
+            SimulatedClock(START).advance(timedelta(days=999_999_999))
+        with pytest.raises(ValueError, match=r"^cannot move a clock by 1e\+300 seconds$"):
+            SimulatedClock(START).advance(1e300)
+        with pytest.raises(ValueError, match=r"^cannot move a clock by nan seconds$"):
+            SimulatedClock(START).advance(float("nan"))
+
+    def test_clock_advance_takes_seconds_or_a_timedelta(self) -> None:
+        """advance adds seconds or a timedelta, and returns the new time."""
+        clock = SimulatedClock(START)
+        assert clock.advance(1.5) == START + timedelta(seconds=1.5)
+        assert clock.advance(timedelta(minutes=1)) == START + timedelta(seconds=61.5)
+        assert clock() == START + timedelta(seconds=61.5)
+
+    def test_a_clock_without_start_follows_the_system_time(self) -> None:
+        """SimulatedClock() reads the system's time, in UTC, plus what advance added."""
+        clock = SimulatedClock()
+        before = datetime.now(UTC)
+        moved = clock.advance(timedelta(days=1))
+        after = datetime.now(UTC)
+        assert moved.tzinfo is not None and moved.utcoffset() == timedelta(0)
+        assert before + timedelta(days=1) <= moved <= after + timedelta(days=1)
+
+
+class TestAnswer:
+    """simulation.answer: the event the simulated service sends once a job is due."""
+
+    def test_nothing_owed_is_answered_by_nothing(self) -> None:
+        """A Draft owes nothing: even the automatic service answers nothing."""
+        staged = create(draft(), id="a")
+        assert answer(Automatic(), staged, STATUS, START) is None
+        assert answer(Automatic(), staged, PREVIEW, START) is None
+
+    def test_the_manual_service_answers_nothing(self) -> None:
+        """With Manual, even a publish in Processing gets no answer."""
+        processing = ok(apply(create(draft(), id="a"), Publish(certification=False)))
+        assert answer(Manual(), processing, STATUS, START) is None
+        answered = answer(Automatic(), processing, STATUS, START)
+        assert isinstance(answered, PublishingSucceeded) and answered.report is not None
+
+
+class TestSchedule:
+    """The simulated service's schedule: one job per resource and machine, the latest plan winning."""
+
+    def test_a_plan_is_due_at_its_time(self) -> None:
+        """A planned job pops once it is due, and only once."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START + timedelta(seconds=2))
+        assert len(schedule) == 1
+        assert schedule.pop_due(START + timedelta(seconds=1)) is None
+        assert schedule.pop_due(START + timedelta(seconds=2)) == (START + timedelta(seconds=2), "a", STATUS)
+        assert schedule.pop_due(START + timedelta(days=1)) is None and len(schedule) == 0
+
+    def test_a_new_plan_replaces_the_earlier_one(self) -> None:
+        """Planning a job again moves it: the earlier due time no longer pops."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START)
+        schedule.plan("a", STATUS, START + timedelta(seconds=5))
+        assert len(schedule) == 1
+        assert schedule.pop_due(START + timedelta(seconds=4)) is None
+        assert schedule.pop_due(START + timedelta(seconds=5)) == (START + timedelta(seconds=5), "a", STATUS)
+
+    def test_no_time_cancels_the_job_of_that_machine_only(self) -> None:
+        """plan(None) cancels the job of that resource and machine, and no other."""
+        schedule = Schedule()
+        for id in ("a", "b"):
+            for machine in (STATUS, PREVIEW):
+                schedule.plan(id, machine, START)
+        schedule.plan("a", STATUS, None)
+        assert len(schedule) == 3
+        due = [schedule.pop_due(START) for _ in range(4)]
+        assert due == [(START, "a", PREVIEW), (START, "b", STATUS), (START, "b", PREVIEW), None]
+
+    def test_drop_cancels_every_job_of_a_resource(self) -> None:
+        """drop(id) cancels the jobs of that resource on both machines, and no other."""
+        schedule = Schedule()
+        for id in ("a", "b"):
+            for machine in (STATUS, PREVIEW):
+                schedule.plan(id, machine, START)
+        schedule.drop("a")
+        assert len(schedule) == 2
+        assert [schedule.pop_due(START) for _ in range(3)] == [(START, "b", STATUS), (START, "b", PREVIEW), None]
+
+    def test_clear_cancels_everything(self) -> None:
+        """After clear nothing is planned and nothing pops."""
+        schedule = Schedule()
+        schedule.plan("a", STATUS, START)
+        schedule.clear()
+        assert len(schedule) == 0 and schedule.pop_due(START) is None
 
 
 # --- Properties ------------------------------------------------------------------------------
