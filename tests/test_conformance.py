@@ -35,7 +35,15 @@ from connector_domain import (
     create,
 )
 from connector_domain.actions import CONTENT_ACTIONS
-from connector_domain.testing import AT, BY, ConformanceMachine, Response, normalize, run_conformance_test
+from connector_domain.testing import (
+    AT,
+    BY,
+    ConformanceMachine,
+    Response,
+    conformance_settings,
+    normalize,
+    run_conformance_test,
+)
 from connector_domain.testing import strategies as cds
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
@@ -180,6 +188,21 @@ def test_counterexample_shrinks_to_the_offending_request() -> None:
     assert any("update_request" in step or "content_edit" in step for step in steps), notes
     # create, then the offending request; shrinking is a search, so allow one step of slack
     assert len(steps) <= 3, steps
+
+
+class TestConformanceSettings:
+    """The kit's default settings."""
+
+    def test_the_profile_budget_without_explain(self) -> None:
+        """The current profile's examples and steps, no deadline, no explain phase; changes override."""
+        defaults = conformance_settings()
+        assert (defaults.max_examples, defaults.stateful_step_count) == (
+            settings().max_examples,
+            settings().stateful_step_count,
+        )
+        assert defaults.deadline is None
+        assert Phase.explain not in defaults.phases and Phase.shrink in defaults.phases
+        assert conformance_settings(max_examples=7).max_examples == 7
 
 
 class TestNormalize:

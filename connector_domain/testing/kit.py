@@ -36,6 +36,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as Settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule, run_state_machine_as_test
@@ -54,6 +55,7 @@ __all__ = [
     "ConformanceAdapter",
     "ConformanceMachine",
     "Response",
+    "conformance_settings",
     "normalize",
     "run_conformance_test",
 ]
@@ -254,11 +256,28 @@ def _error_code(body: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def conformance_settings(**changes: Any) -> Settings:
+    """The settings ``run_conformance_test`` runs with when given none, with *changes* made.
+
+    The budget is the current profile's (Hypothesis' defaults: 100 examples
+    of 50 steps). No deadline and no health check: the system's answers may
+    be slow, and the examples are long by design. No explain phase: on
+    these long examples it costs more than finding and shrinking together
+    (about 50 s on one failure), for comments that say which values did not
+    matter. To raise the budget, ``conformance_settings(max_examples=1000)``.
+    """
+    phases = [phase for phase in Settings().phases if phase is not Phase.explain]
+    return Settings(Settings(deadline=None, suppress_health_check=list(HealthCheck), phases=phases), **changes)
+
+
 def run_conformance_test(make_adapter: Callable[[], ConformanceAdapter], *, settings: Settings | None = None) -> None:
-    """Run the conformance machine against the systems *make_adapter* builds; raise on a difference."""
+    """Run the conformance machine against the systems *make_adapter* builds; raise on a difference.
+
+    *settings* default to ``conformance_settings()``.
+    """
 
     class Machine(ConformanceMachine):
         def make_adapter(self) -> ConformanceAdapter:
             return make_adapter()
 
-    run_state_machine_as_test(Machine, settings=settings)
+    run_state_machine_as_test(Machine, settings=conformance_settings() if settings is None else settings)
