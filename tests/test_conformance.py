@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from itertools import count
@@ -11,7 +12,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from connector_domain import (
@@ -27,19 +28,26 @@ from connector_domain import (
     Creator,
     DomainError,
     DuplicateField,
+    IsPreviewable,
+    Publish,
+    RemovePrivateProject,
+    Repository,
     ServiceEvent,
+    SetName,
+    SetRepository,
     UpdateAction,
     apply,
     apply_update,
     codec,
     create,
 )
-from connector_domain.actions import CONTENT_ACTIONS
+from connector_domain.actions import ACTIONS, CONTENT_ACTIONS
 from connector_domain.testing import (
     AT,
     BY,
     ConformanceMachine,
     Response,
+    _journeys,
     conformance_settings,
     normalize,
     run_conformance_test,
@@ -47,6 +55,7 @@ from connector_domain.testing import (
 from connector_domain.testing import strategies as cds
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+REPOSITORY = Repository(url="https://github.com/example/connector", tag="v1")
 
 
 class LibraryAdapter:
@@ -127,16 +136,12 @@ class ForgetsNotPrivateAdapter(LibraryAdapter):
         return result
 
 
-KIT_SETTINGS = settings(
-    max_examples=100 if CI else 25,
-    stateful_step_count=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+# The library's own runs: the kit's defaults, a smaller budget (each example
+# takes connectors on journeys of dozens of requests).
+KIT_SETTINGS = conformance_settings(max_examples=60 if CI else 25)
 # A broken system must be caught every time: many examples, stop at the first
 # failure. Shrinking is tested once, below, as it costs far more than finding.
-CATCH_SETTINGS = settings(
-    KIT_SETTINGS,
+CATCH_SETTINGS = conformance_settings(
     max_examples=300 if CI else 150,
     database=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
@@ -180,14 +185,47 @@ def test_counterexample_shrinks_to_the_offending_request() -> None:
     """The shrunk counterexample of a broken system is the creation and the one request that differs."""
     with pytest.raises(AssertionError, match="resources differ") as raised:
         run_conformance_test(
-            DoubleBumpAdapter, settings=settings(KIT_SETTINGS, max_examples=150, stateful_step_count=8, database=None)
+            DoubleBumpAdapter, settings=conformance_settings(max_examples=150, stateful_step_count=8, database=None)
         )
+    # the message names the offending request: one of two actions or more
+    assert re.match(r"update \{'version': \d+, 'actions': \[\{[^]]*\}, \{", str(raised.value)), raised.value
     notes = getattr(raised.value, "__notes__", [])
     steps = [note for note in notes if note.lstrip().startswith(("state.", "connectors_")) and "teardown" not in note]
-    assert any("create_connector" in step for step in steps), notes
-    assert any("update_request" in step or "content_edit" in step for step in steps), notes
-    # create, then the offending request; shrinking is a search, so allow one step of slack
+    assert any("start" in step or "create_connector" in step for step in steps), notes
+    # the creation, whose journey may send the request, then perhaps the request;
+    # shrinking is a search, so allow one step of slack
     assert len(steps) <= 3, steps
+
+
+class TestJourneys:
+    """The map of lifecycle states that journeys walk."""
+
+    def test_every_status_and_previewability_is_on_the_map(self) -> None:
+        """The map holds every status with every isPreviewable, certified ones included."""
+        found = {(state.status, state.is_previewable) for state in _journeys.states()}
+        assert found == {(status, previewable) for status in ConnectorStatus for previewable in IsPreviewable}
+        assert any(state.certified and not state.already_listed for state in _journeys.states())
+
+    def test_a_shortest_way_leads_to_every_state(self) -> None:
+        """From a created draft, the moves the map gives reach each state, in at most 12 steps."""
+        start = create(ConnectorStagedDraft(name="n", creator=Creator(email="e"), repository=REPOSITORY), id="c")
+        assert isinstance(start, ConnectorStaged)
+        assert _journeys.reachable_from(_journeys.LifecycleState.of(start)) == _journeys.states()
+        for destination in _journeys.states():
+            staged, steps = start, 0
+            while moves := _journeys.next_moves(_journeys.LifecycleState.of(staged), destination):
+                result = apply(staged, moves[-1].sample(staged))
+                assert isinstance(result, ConnectorStaged), (destination, moves[-1])
+                staged, steps = result, steps + 1
+            assert _journeys.LifecycleState.of(staged) == destination
+            assert steps <= 12
+
+    def test_probes_cover_every_kind_the_tables_tell_apart(self) -> None:
+        """One probe per input class but the plain edits (setName stands for them); publish with and without."""
+        kinds = {type(probe) for probe in _journeys.PROBES}
+        plain = set(CONTENT_ACTIONS) - {SetName, SetRepository, AddPrivateProject, RemovePrivateProject}
+        assert kinds == set(ACTIONS) - plain | set(cds.SERVICE_EVENT_KINDS)
+        assert {probe.certification for probe in _journeys.PROBES if isinstance(probe, Publish)} == {False, True}
 
 
 class TestConformanceSettings:
