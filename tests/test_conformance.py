@@ -371,11 +371,17 @@ def test_broken_systems_are_caught(adapter: type[LibraryAdapter], symptom: str) 
 
 
 def test_counterexample_shrinks_to_the_offending_request() -> None:
-    """The shrunk counterexample of a broken system is the creation and the one request that differs."""
+    """The shrunk counterexample of a broken system is the creation and the one request that differs.
+
+    Derandomized, with the budget written out (not the profile's): every run,
+    in every profile, replays the same search, which finds the double bump
+    in its fourth example and shrinks it in two or three seconds. (Before
+    journeys and a fixed seed, one seed in 40 missed the bug, and the explain
+    phase, which conformance_settings leaves out, took most of 15 to 30 s.)
+    """
+    find_and_shrink = conformance_settings(derandomize=True, database=None, max_examples=100, stateful_step_count=8)
     with pytest.raises(AssertionError, match="resources differ") as raised:
-        run_conformance_test(
-            DoubleBumpAdapter, settings=conformance_settings(max_examples=150, stateful_step_count=8, database=None)
-        )
+        run_conformance_test(DoubleBumpAdapter, settings=find_and_shrink)
     # the message names the offending request: one of two actions or more
     assert re.match(r"update \{'version': \d+, 'actions': \[\{[^]]*\}, \{", str(raised.value)), raised.value
     notes = getattr(raised.value, "__notes__", [])
