@@ -94,11 +94,15 @@ class Response(NamedTuple):
 class ConformanceAdapter(Protocol):
     """How the kit talks to the system under test."""
 
-    #: Wire paths the system owns and the reference cannot predict, such as
-    #: ``"createdAt"`` or ``"certificationInfo.comments[].datetime"``
-    #: (``[]`` stands for every item of an array). ``id`` is always taken
-    #: from the system's answer to ``create``.
-    ignored_fields: Collection[str]
+    @property
+    def ignored_fields(self) -> Collection[str]:
+        """Wire paths the system owns and the reference cannot predict.
+
+        Such as ``"createdAt"`` or ``"certificationInfo.comments[].datetime"``
+        (``[]`` stands for every item of an array). ``id`` is always taken
+        from the system's answer to ``create``. Read only, so a class
+        attribute (a tuple) implements it.
+        """
 
     def reset(self) -> None:
         """Forget every connector: called once before each example."""
