@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Manual, SimulatedClock, Store
-from connector_domain.testing import Response, run_conformance_test
+from connector_domain.testing import Response, conformance_settings, run_conformance_test
 from tests.official_schema import checked_client
 
 
@@ -60,6 +60,8 @@ def client() -> Iterator[httpx.Client]:
 
 def test_the_server_conforms_over_http(client: httpx.Client) -> None:
     """The kit's state machine finds no difference between the server and the reference."""
-    # Every step is an HTTP round trip: at most 100 examples, even under the "ci" profile
-    # (tests/test_conformance.py runs the same machine thoroughly without HTTP).
-    run_conformance_test(lambda: HttpAdapter(client), settings=settings(max_examples=min(settings().max_examples, 100)))
+    # Every request is an HTTP round trip, and an example takes connectors on journeys of
+    # dozens of requests: a quarter of the profile's examples, at most 15, even under the "ci"
+    # profile (tests/test_conformance.py runs the same machine thoroughly without HTTP).
+    budget = conformance_settings(max_examples=min(settings().max_examples // 4, 15))
+    run_conformance_test(lambda: HttpAdapter(client), settings=budget)

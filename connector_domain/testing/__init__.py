@@ -7,12 +7,22 @@ core never imports this package.
   input, valid and not, and wire documents. Installed with the package, they
   are registered with Hypothesis through its ``hypothesis`` entry point, so
   ``st.from_type(ConnectorStaged)`` works without importing anything.
-- ``ConformanceMachine``, ``ConformanceAdapter``, ``Response`` and
-  ``run_conformance_test`` (from ``connector_domain.testing.kit``): run the
-  reference beside your own server or mock and fail on the first difference.
+- ``ConformanceMachine``, ``ConformanceAdapter``, ``Response``,
+  ``run_conformance_test`` and ``conformance_settings`` (from
+  ``connector_domain.testing.kit``): run the reference beside your own server
+  or mock and fail on the first difference.
 """
 
-from .kit import AT, BY, ConformanceAdapter, ConformanceMachine, Response, normalize, run_conformance_test
+from .kit import (
+    AT,
+    BY,
+    ConformanceAdapter,
+    ConformanceMachine,
+    Response,
+    conformance_settings,
+    normalize,
+    run_conformance_test,
+)
 
 __all__ = [
     "AT",
@@ -20,6 +30,7 @@ __all__ = [
     "ConformanceAdapter",
     "ConformanceMachine",
     "Response",
+    "conformance_settings",
     "normalize",
     "run_conformance_test",
 ]
