@@ -70,7 +70,8 @@ class DomainError:
         raise NotImplementedError
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+        detail = getattr(self, "detailed_error_message", None)
+        return f"{self.code}: {self.message}" + (f" ({detail})" if detail else "")
 
     def wire_extras(self) -> dict[str, Any]:
         """The documented extra fields of this error, by wire name (absent ones omitted)."""
@@ -267,9 +268,13 @@ class ResourceNotFound(DomainError):
     id: str | None = None
     key: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if (self.id is None) == (self.key is None):
+            raise ValueError("ResourceNotFound names exactly one of id and key")
+
     @property
     def message(self) -> str:
-        if self.key is not None and self.id is None:
+        if self.key is not None:
             return f"The Resource with key '{self.key}' was not found."
         return f"The Resource with ID '{self.id}' was not found."
 

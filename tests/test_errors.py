@@ -44,10 +44,25 @@ class TestDomainError:
     @pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
     @given(data=st.data())
     def test_str_is_code_and_message(self, cls: type[DomainError], data: st.DataObject) -> None:
-        """str() of every error is its code, a colon, and its documented message."""
+        """str() of every error is its code, a colon, its documented message, and its detail when it has one."""
         error = data.draw(st.from_type(cls))
-        assert str(error) == f"{error.code}: {error.message}"
+        detail = getattr(error, "detailed_error_message", "")
+        assert str(error) == f"{error.code}: {error.message}" + (f" ({detail})" if detail else "")
         assert str(error) != repr(error)
+
+    def test_str_of_a_detailed_error_names_the_detail(self) -> None:
+        """The detail of an InvalidJsonInput, the part that says what is wrong, is in its str()."""
+        error = errors.InvalidJsonInput("actions[0].name: required field missing")
+        assert str(error) == (
+            "InvalidJsonInput: Request body does not contain valid JSON. (actions[0].name: required field missing)"
+        )
+
+    def test_resource_not_found_names_exactly_one_of_id_and_key(self) -> None:
+        """A ResourceNotFound without id or key, or with both, cannot be built."""
+        with pytest.raises(ValueError, match="exactly one"):
+            errors.ResourceNotFound()
+        with pytest.raises(ValueError, match="exactly one"):
+            errors.ResourceNotFound(id="a", key="b")
 
     def test_str_example(self) -> None:
         """An InvalidOperation reads as its code and the sentence a user sees."""
@@ -62,7 +77,7 @@ class TestDomainError:
             InvalidOperation("setName", "Draft")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match=r"^ResourceNotFound\.id: "):
             ResourceNotFound(id=3)  # type: ignore[arg-type]
-        assert attrs.evolve(ResourceNotFound(key="k"), id="i") == ResourceNotFound(id="i", key="k")
+        assert attrs.evolve(ResourceNotFound(key="k"), key="j") == ResourceNotFound(key="j")
 
 
 class TestInputName:

@@ -43,6 +43,7 @@ from .. import actions as a
 from .. import codec, lifecycle
 from .. import events as e
 from ..access import connector_snapshot
+from ..errors import ResourceNotFound
 from ..model import (
     ApplicationType,
     CertificationInfo,
@@ -584,6 +585,11 @@ def register() -> None:
     """
     for kind, strategy in _INPUTS.items():
         st.register_type_strategy(kind, strategy)
+    # A ResourceNotFound names exactly one of its id and its key.
+    text = st.text(min_size=1, max_size=8)
+    st.register_type_strategy(
+        ResourceNotFound, st.builds(ResourceNotFound, id=text) | st.builds(ResourceNotFound, key=text)
+    )
     for cls, factory in (
         (Creator, creators),
         (Repository, repositories),
