@@ -5,6 +5,8 @@ Usage::
     python -m connector_domain apply STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
     python -m connector_domain diagram [--markdown]
     python -m connector_domain serve [--host 127.0.0.1] [--port 8080] [--simulate auto|manual]
+                                     [--delay SECONDS] [--certification pass|fail]
+                                     [--project KEY] [--region REGION]
     python -m connector_domain STAGED.json UPDATE.json [--by ...] [--at ...]   # the same as apply
     python -m connector_domain            # a short lifecycle on a bundled example
 
@@ -32,7 +34,6 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
-from .mock.clock import LAST_YEAR
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
@@ -89,7 +90,6 @@ def run_example() -> int:
         supported_regions=(Region.EUROPE_WEST1_GCP,),
     )
     staged = create(draft, id="5ab3edcd-9d23-4934-8f48-256805253119")
-    assert isinstance(staged, ConnectorStaged)
     print(f"{'create':<36} -> {_describe(staged)}")
 
     steps: list[tuple[str, Input]] = [
@@ -149,14 +149,18 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _aware_datetime(text: str) -> datetime:
-    """``--at``: an ISO 8601 datetime with a time zone."""
+    """``--at``: an RFC 3339 date-time, read as the codec reads the API's (one grammar for both)."""
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO 8601 datetime: {text!r}") from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("needs a time zone, for example 2024-01-31T12:00:00Z")
-    return moment
+        return codec.read_datetime(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _port(text: str) -> int:
+    """``--port``: 0 to 65535."""
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
+    return int(text)
 
 
 def _project_key(text: str) -> str:
@@ -178,6 +182,8 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
     if seconds < 0:
         raise argparse.ArgumentTypeError("cannot be negative")
+    from .mock.clock import LAST_YEAR  # the mock's own limit; apply and diagram never load the mock
+
     try:
         reached = (datetime.now(UTC) + timedelta(seconds=seconds)).year
     except (OverflowError, ValueError):
@@ -234,7 +240,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Serve a local mock of the Connect API's ConnectorStaged endpoints (in memory).",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, loopback only)")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port to listen on (default: 8080)")
     serve.add_argument(
         "--simulate",
         choices=["auto", "manual"],

@@ -58,6 +58,7 @@ __all__ = [
     "from_wire",
     "loads",
     "make_converter",
+    "read_datetime",
     "record_converter",
     "to_record",
     "to_wire",
@@ -168,6 +169,14 @@ def _datetime(value: Any, _: type) -> datetime:
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise ValueError(f"{quoted} is not a valid UTC date-time {_LIKE}") from None
+
+
+def read_datetime(text: str) -> datetime:
+    """*text*, an RFC 3339 date-time, as the codec reads every datetime of the API: in UTC, to the millisecond.
+
+    ``ValueError`` quotes the text and says what is wrong.
+    """
+    return _datetime(text, datetime)
 
 
 def _write_datetime(value: datetime) -> str:

@@ -223,6 +223,16 @@ class TestErrorEnvelopes:
         again = client.get(f"/connectors/drafts/{staged['id']}/", follow_redirects=False)
         assert again.status_code == 200 and again.json() == staged
 
+    def test_only_one_trailing_slash_is_forgiven(self, client: httpx.Client) -> None:
+        """Two trailing slashes name no resource: 404, never the resource itself."""
+        staged = created(client)
+        error(client.get(f"/connectors/drafts/{staged['id']}//"), 404, "ResourceNotFound")
+        error(client.get("/connectors/drafts//"), 404, "ResourceNotFound")
+
+    def test_an_event_for_an_empty_key_is_an_invalid_path_param(self, client: httpx.Client) -> None:
+        """The mock-only events endpoint reads key= as the other routes do."""
+        error(deliver(client, "key=", "PublishingSucceeded"), 400, "InvalidPathParam")
+
     def test_the_correlation_id_is_echoed_or_made(self, client: httpx.Client) -> None:
         """X-Correlation-ID comes back as sent; without one, each answer gets a new one."""
         sent = client.get("/connectors/drafts", headers={"X-Correlation-ID": "my-trace-1"})

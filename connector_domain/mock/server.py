@@ -11,11 +11,14 @@ bodies, status codes and ErrorResponse envelopes:
 - ``GET``, ``POST`` (an update, 201) and ``DELETE`` on
   ``/connectors/drafts/{id}`` and ``/connectors/drafts/key={key}``;
 - ``GET /connectors/{id}`` and ``GET /connectors/key={key}``: the production
-  Connector.
+  Connector; ``GET /connectors/search``: a page of them.
 
-Malformed JSON or a body of the wrong shape is ``InvalidJsonInput`` (400);
-a path or method the API does not have, a 404 ErrorResponse. What the real
-API does not have lives under ``/__mock__/``:
+Malformed JSON or a body of the wrong shape is ``InvalidJsonInput`` (400), a
+bad query parameter ``InvalidQueryParam``, an empty ``key=``
+``InvalidPathParam``; an unknown path is a 404 ErrorResponse, an unsupported
+method on a known path a 405 with ``Allow``. Every answer carries
+``X-Correlation-ID``; a trailing slash names the same resource (``_Edge``).
+What the real API does not have lives under ``/__mock__/``:
 
 - ``POST /__mock__/connectors/drafts/{id}/events``: deliver a service event
   (``{"type": "PublishingSucceeded", ...}``); 200 with the resource, or the
@@ -232,8 +235,11 @@ def create_app(
         return _answer(mock.connector_by_key(request.path_params["key"]))
 
     async def deliver(request: Request) -> Response:
+        id = _id(request)
+        if isinstance(id, DomainError):
+            return _answer(id)
         event: ServiceEvent = await _read(request, ServiceEvent)  # type: ignore[arg-type]
-        return _answer(mock.deliver(request.path_params["id"], event))
+        return _answer(mock.deliver(id, event))
 
     async def reset(_request: Request) -> Response:
         mock.reset()
@@ -333,8 +339,8 @@ class _Edge:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if len(path) > 1 and path.endswith("/"):
-            scope = {**scope, "path": path.rstrip("/") or "/", "raw_path": None}
+        if len(path) > 1 and path.endswith("/") and not path.endswith("//"):
+            scope = {**scope, "path": path[:-1], "raw_path": None}  # one slash; "//" stays, a 404
         correlation = _correlation_id(scope)
         started = False
 
