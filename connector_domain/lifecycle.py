@@ -66,6 +66,7 @@ __all__ = [
     "InputKey",
     "Move",
     "Target",
+    "accepts",
     "awaited",
     "input_key",
     "keys_of",
@@ -244,6 +245,11 @@ def target(staged: ConnectorStaged, event: Input | InputKey) -> Move | DomainErr
             return moved()
         previewable = moved
     return Move(status, previewable, key)
+
+
+def accepts(staged: ConnectorStaged, event: Input | InputKey) -> bool:
+    """Whether the tables let *event* (an input, or a table key) through for *staged*: ``target`` moves it."""
+    return isinstance(target(staged, event), Move)
 
 
 # --- What the Connect service does next ------------------------------------------------

@@ -278,3 +278,12 @@ class TestAwaited:
             lifecycle.AWAITED[ConnectorStatus.PROCESSING],
             lifecycle.AWAITED[IsPreviewable.PENDING],
         }
+
+
+def test_accepts_is_whether_target_moves() -> None:
+    """lifecycle.accepts agrees with target for every key and state."""
+    for status in ConnectorStatus:
+        for previewable in IsPreviewable:
+            staged = _staged(status, previewable)
+            for key in _ALL_KEYS:
+                assert lifecycle.accepts(staged, key) is isinstance(lifecycle.target(staged, key), lifecycle.Move)

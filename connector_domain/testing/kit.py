@@ -276,7 +276,7 @@ class ConformanceMachine(RuleBasedStateMachine):
     def service_event(self, cid: str, data: st.DataObject) -> None:
         """A service event: mostly one the reference's state accepts, sometimes any."""
         staged = self.reference[cid]
-        accepted = [k for k in cds.SERVICE_EVENT_KINDS if _accepts(staged, k)]
+        accepted = [k for k in cds.SERVICE_EVENT_KINDS if lifecycle.accepts(staged, k())]
         guided = data.draw(st.booleans(), label="accepted")
         kinds = accepted if accepted and guided else cds.SERVICE_EVENT_KINDS
         kind = data.draw(st.sampled_from(kinds), label="kind")
@@ -367,10 +367,6 @@ class ConformanceMachine(RuleBasedStateMachine):
             move = data.draw(st.sampled_from(moves), label="move")
             self._send(cid, data.draw(move.inputs, label=move.name))
             done.append(move.name)
-
-
-def _accepts(staged: ConnectorStaged, kind: type) -> bool:
-    return isinstance(lifecycle.target(staged, kind()), lifecycle.Move)
 
 
 def _payloads(action: UpdateAction) -> st.SearchStrategy[UpdateAction]:

@@ -499,16 +499,12 @@ _MOMENT = datetime(2024, 1, 1, tzinfo=UTC)
 def _accepted_groups(staged: ConnectorStaged) -> list[list[type]]:
     """The input classes the tables accept for *staged*, one group per table key (all edits are one)."""
     groups: list[list[type]] = []
-    if _accepts(staged, lifecycle.EDIT):
+    if lifecycle.accepts(staged, lifecycle.EDIT):
         groups.append(list(a.CONTENT_ACTIONS))
     for kind in _INPUTS:
-        if kind not in a.CONTENT_ACTIONS and any(_accepts(staged, key) for key in lifecycle.keys_of(kind)):
+        if kind not in a.CONTENT_ACTIONS and any(lifecycle.accepts(staged, key) for key in lifecycle.keys_of(kind)):
             groups.append([kind])
     return groups
-
-
-def _accepts(staged: ConnectorStaged, key: lifecycle.InputKey) -> bool:
-    return isinstance(lifecycle.target(staged, key), lifecycle.Move)
 
 
 def connectors() -> st.SearchStrategy[Connector]:
