@@ -73,13 +73,21 @@ def validator(name: str) -> jsonschema.Draft7Validator:
 
 
 def official_type(method: str, path: str, status: int) -> str | None:
-    """The official type of the body of a *method* *path* answer of *status*; None when it has no body."""
-    path = path.rstrip("/") or "/"
+    """The official type of the body of a *method* *path* answer of *status*; None for the mock's own endpoints.
+
+    A success answer of a route under another status than the reference's
+    (a create answering 200, say) raises ``AssertionError``: it is no
+    official answer at all.
+    """
+    if path.endswith("/") and not path.endswith("//"):
+        path = path[:-1]
     if status >= 400:
         return "ErrorResponse"
     for route_method, pattern, success, name in _ROUTES:
-        if route_method == method and pattern.fullmatch(path) and status == success:
+        if route_method == method and pattern.fullmatch(path):
+            assert status == success, f"{method} {path} answered {status}; the reference answers {success}"
             return name
+    assert path.startswith("/__mock__/"), f"{method} {path} answered {status}, which no official route answers"
     return None
 
 
@@ -94,8 +102,6 @@ def validate(name: str, body: Any) -> None:
 def check(response: httpx.Response) -> None:
     """Validate *response*'s body against its official type (an httpx response hook)."""
     request = response.request
-    if request.url.path.startswith("/__mock__/") and not request.url.path.startswith("/__mock__/connectors/"):
-        return  # the mock's own endpoints (reset, clock) have no official type
     name = official_type(request.method, request.url.path, response.status_code)
     if name is None:
         return

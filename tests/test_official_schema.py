@@ -83,6 +83,10 @@ def test_routes_name_their_types() -> None:
     assert official_type("GET", "/connectors/drafts/", 200) == "ConnectorStagedPagedQueryResponse"
     assert official_type("DELETE", "/connectors/drafts/x", 404) == "ErrorResponse"
     assert official_type("POST", "/__mock__/reset", 204) is None
+    with pytest.raises(AssertionError, match="the reference answers 201"):
+        official_type("POST", "/connectors/drafts", 200)
+    with pytest.raises(AssertionError, match="no official route"):
+        official_type("PUT", "/connectors/drafts", 200)
 
 
 @given(cds.reachable_staged())
