@@ -261,6 +261,16 @@ class TestErrorEnvelopes:
         assert "limit" in detail and "offset" in detail and "isPrivate" in detail
         assert client.get("/connectors/drafts?sort=").status_code == 200
 
+    def test_no_problem_hides_another(self, client: httpx.Client) -> None:
+        """A malformed limit and an unknown sort field are named together; a repeated limit is a problem."""
+        detail = error(client.get("/connectors/drafts?limit=x&sort=foo"), 400, "InvalidQueryParam")["errors"][0]
+        assert "limit" in detail["detailedErrorMessage"] and "sort[0]" in detail["detailedErrorMessage"]
+        detail = error(client.get("/connectors/drafts?isPrivate=bogus&isPrivate=true"), 400, "InvalidQueryParam")
+        assert "isPrivate: given 2 times" in detail["errors"][0]["detailedErrorMessage"]
+        detail = error(client.get("/connectors/search?limit=5&limit=x&sort=status+asc"), 400, "InvalidQueryParam")
+        message = detail["errors"][0]["detailedErrorMessage"]
+        assert "limit: given 2 times" in message and "sort[0]" in message
+
     @pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
     def test_an_empty_key_is_an_invalid_path_param(self, client: httpx.Client, method: str) -> None:
         """key= with no key is InvalidPathParam, never looked up as an id."""

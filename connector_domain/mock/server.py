@@ -95,8 +95,16 @@ def _id(request: Request) -> str | InvalidPathParam:
     return id
 
 
+def _single(params: QueryParams, name: str, problems: list[str]) -> str | None:
+    """The one value of *name*, or None when absent; a parameter given twice is a problem, not a choice."""
+    values = params.getlist(name)
+    if len(values) > 1:
+        problems.append(f"{name}: given {len(values)} times, expected once")
+    return values[0] if values else None
+
+
 def _int_param(params: QueryParams, name: str, default: int | None, problems: list[str]) -> int | None:
-    text = params.get(name)
+    text = _single(params, name, problems)
     if text is None:
         return default
     # Digits only: int() would also take "+5", " 5" and "1_000".
@@ -117,11 +125,23 @@ def _paging(params: QueryParams, problems: list[str]) -> tuple[int, int]:
 
 
 def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | None:
-    text = params.get(name)
+    text = _single(params, name, problems)
     if text is None or text in ("true", "false"):
         return None if text is None else text == "true"
     problems.append(f"{name}: expected true or false, got {text!r}")
     return None
+
+
+def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> JSONResponse:
+    """*result* of a read whose parameters the server parsed, with *problems* it found first.
+
+    The store checks ranges, sorts and types; the server, the syntax. Both
+    sets of problems are named in one ``InvalidQueryParam``, so that no
+    problem hides another.
+    """
+    if isinstance(result, InvalidQueryParam):
+        problems = [*problems, result.detailed_error_message]
+    return _answer(InvalidQueryParam("; ".join(problems)) if problems else result)
 
 
 def create_app(
@@ -157,13 +177,10 @@ def create_app(
         problems: list[str] = []
         limit, offset = _paging(params, problems)
         is_private = _bool_param(params, "isPrivate", problems)
-        if problems:
-            return _answer(InvalidQueryParam("; ".join(problems)))
         types = params.getlist("integrationTypes") or None
         sort = params.getlist("sort")
-        return _answer(
-            mock.query(limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=types)
-        )
+        result = mock.query(limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=types)
+        return _answer_query(result, problems)
 
     async def create(request: Request) -> Response:
         return _answer(mock.create(await _read(request, ConnectorStagedDraft), owner=caller), 201)
@@ -173,22 +190,19 @@ def create_app(
         problems: list[str] = []
         limit, offset = _paging(params, problems)
         private = _bool_param(params, "private", problems)
-        if problems:
-            return _answer(InvalidQueryParam("; ".join(problems)))
-        return _answer(
-            mock.search(
-                project=caller,
-                text=params.get("text"),
-                private=private,
-                creator_company=params.get("creator.company"),
-                ids=params.getlist("id"),
-                keys=params.getlist("key"),
-                integration_types=params.getlist("integrationTypes") or None,
-                limit=limit,
-                offset=offset,
-                sort=params.getlist("sort"),
-            )
+        result = mock.search(
+            project=caller,
+            text=_single(params, "text", problems),
+            private=private,
+            creator_company=_single(params, "creator.company", problems),
+            ids=params.getlist("id"),
+            keys=params.getlist("key"),
+            integration_types=params.getlist("integrationTypes") or None,
+            limit=limit,
+            offset=offset,
+            sort=params.getlist("sort"),
         )
+        return _answer_query(result, problems)
 
     async def get(request: Request) -> Response:
         id = _id(request)
