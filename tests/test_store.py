@@ -804,3 +804,61 @@ def test_keys_stay_unique_through_creates_and_deletes(keys: list[str | None], de
     for key, id in live.items():
         assert ok(store.get_by_key(key)).resource.id == id
     assert sum(1 for s in ok(store.query(limit=500)).results if s.resource.key is not None) == len(live)
+
+
+class TestNothingHalfDone:
+    """A fault inside a commit leaves the store as it was; a simulation that cannot work cannot be made."""
+
+    @pytest.mark.parametrize(
+        ("field", "value", "error"),
+        [
+            ("publishing_delay", 5, TypeError),
+            ("preview_delay", timedelta(seconds=-1), ValueError),
+            ("certification_delay", timedelta(days=365 * 901), ValueError),
+            ("certify", "yes", TypeError),
+        ],
+    )
+    def test_an_automatic_policy_checks_its_fields(self, field: str, value: Any, error: type[Exception]) -> None:
+        """A delay that is no timedelta, is negative or is too long for the clock, or a certify that is no
+        function, is refused when the policy is built."""
+        with pytest.raises(error, match=field):
+            Automatic(**{field: value})
+
+    def test_a_fault_while_planning_changes_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """When the simulation's plan raises, the update raises before anything is saved."""
+        from connector_domain.mock import simulation
+
+        store, _ = make_store(simulation=Automatic())
+        ok(store.create(draft("k1")))
+        before = ok(store.get("id-1"))
+
+        def broken(*_args: Any) -> Any:
+            raise RuntimeError("the scheduler failed")
+
+        monkeypatch.setattr(simulation, "due", broken)
+        with pytest.raises(RuntimeError, match="scheduler"):
+            update(store, "id-1", Publish(certification=False))
+        monkeypatch.undo()
+        assert store.get("id-1") is before and store.connector("id-1") == ResourceNotFound(id="id-1")
+        assert ok(update(store, "id-1", SetName(name="after"))).resource.version == 2
+
+    def test_a_fault_while_encoding_changes_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """When writing the record raises, the resource, its indexes and its key stay as they were."""
+        from connector_domain.mock import query
+
+        store, _ = make_store()
+        ok(store.create(draft("k1")))
+        before = ok(store.get("id-1"))
+
+        def broken(_obj: Any) -> Any:
+            raise RuntimeError("the encoder failed")
+
+        monkeypatch.setattr(query.codec, "to_record", broken)
+        with pytest.raises(RuntimeError, match="encoder"):
+            update(store, "id-1", SetName(name="never saved"))
+        with pytest.raises(RuntimeError, match="encoder"):
+            store.create(draft("k2"))
+        monkeypatch.undo()
+        assert store.get("id-1") is before and len(store) == 1
+        assert ok(store.query(sort=["lastModifiedAt desc"])).results == (before,)
+        ok(store.create(draft("k2")))

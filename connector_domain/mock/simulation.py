@@ -23,7 +23,7 @@ from .. import lifecycle
 from ..events import ServiceEvent
 from ..model import ConnectorReport, ConnectorReportEntry, ConnectorReportEntryType, ConnectorStaged
 
-__all__ = ["MACHINES", "Automatic", "Manual", "Schedule", "Simulation", "answer", "delay", "due"]
+__all__ = ["MACHINES", "MAX_DELAY", "Automatic", "Manual", "Schedule", "Simulation", "answer", "delay", "due"]
 
 
 @attrs.frozen
@@ -33,6 +33,18 @@ class Manual:
 
 def _always_certify(_staged: ConnectorStaged) -> bool:
     return True
+
+
+def _delay(_instance: object, attribute: attrs.Attribute[timedelta], value: object) -> None:
+    """A delay is a timedelta, not negative, that the clock can add to its time."""
+    if not isinstance(value, timedelta):
+        raise TypeError(f"Automatic.{attribute.name}: expected a timedelta, got {type(value).__name__} {value!r}")
+    if value < timedelta(0) or value > MAX_DELAY:
+        raise ValueError(f"Automatic.{attribute.name}: {value} is not between 0 and {MAX_DELAY}")
+
+
+#: The longest delay a simulation takes: 900 years, so that a clock at its last year (9000) plus it stays a datetime.
+MAX_DELAY: Final = timedelta(days=365 * 900)
 
 
 @attrs.frozen(kw_only=True)
@@ -50,10 +62,12 @@ class Automatic:
     ``certify`` runs inside the store's lock: it must not call the store.
     """
 
-    publishing_delay: timedelta = timedelta(seconds=2)
-    preview_delay: timedelta = timedelta(seconds=2)
-    certification_delay: timedelta = timedelta(seconds=2)
-    certify: Callable[[ConnectorStaged], bool] = _always_certify
+    publishing_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
+    preview_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
+    certification_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
+    certify: Callable[[ConnectorStaged], bool] = attrs.field(
+        default=_always_certify, validator=attrs.validators.is_callable()
+    )
 
 
 Simulation: TypeAlias = Manual | Automatic

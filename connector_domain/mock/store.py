@@ -147,26 +147,41 @@ class Store:
 
     def _plan(self, old: ConnectorStaged | None, new: ConnectorStaged, at: datetime) -> None:
         """(Re)plan what the simulated service does next to *new*, on each machine a change from *old* moved."""
-        for machine in service.MACHINES:
-            if old is None or lifecycle.awaited(old)[machine] != lifecycle.awaited(new)[machine]:
-                self._schedule.plan(new.id, machine, service.due(self._simulation, new, machine, at))
+        for machine, due in self._dues(old, new, at):
+            self._schedule.plan(new.id, machine, due)
+
+    def _dues(
+        self, old: ConnectorStaged | None, new: ConnectorStaged, at: datetime
+    ) -> list[tuple[int, datetime | None]]:
+        """When the service answers *new* on each machine a change from *old* moved: computed before a commit."""
+        return [
+            (machine, service.due(self._simulation, new, machine, at))
+            for machine in service.MACHINES
+            if old is None or lifecycle.awaited(old)[machine] != lifecycle.awaited(new)[machine]
+        ]
 
     # --- writing ---------------------------------------------------------------------------
 
     def _commit(
         self, old: Stored[ConnectorStaged] | None, staged: ConnectorStaged, at: datetime
     ) -> Stored[ConnectorStaged]:
-        """Save *staged* (new, or a change of *old*) at time *at*; keep every index in step."""
+        """Save *staged* (new, or a change of *old*) at time *at*; keep every index in step.
+
+        What can fail (encoding the record, the simulation's due times) is
+        computed first, so that a failure leaves the store as it was.
+        """
+        before = None if old is None else old.resource
+        dues = self._dues(before, staged, at)
+        connector = published_connector(before, staged)
         if old is None:
             new = Stored.of(staged, created_at=at, at=at, sequence=next(self._sequence))
         else:
             new = Stored.of(staged, created_at=old.created_at, at=at, sequence=old.sequence)
         self._staged.put(old, new)
-        before = None if old is None else old.resource
-        connector = published_connector(before, staged)
         if connector is not None:
             self._save_connector(connector, at)
-        self._plan(before, staged, at)
+        for machine, due in dues:
+            self._schedule.plan(staged.id, machine, due)
         return new
 
     def _save_connector(self, connector: Connector, at: datetime) -> None:
@@ -192,11 +207,12 @@ class Store:
             if id in self._staged.resources:
                 raise ValueError(f"the id factory gave {id!r} twice")
             staged = create(draft, id=id)
+            saved = self._commit(None, staged, now)  # first: a fault there must reserve no key
             if staged.key is not None:
                 self._by_key[staged.key] = id
             if owner is not None:
                 self._owners[id] = owner
-            return self._commit(None, staged, now)
+            return saved
 
     def update(
         self, id: str, update: ConnectorUpdate, *, by: str | None = None
