@@ -844,7 +844,7 @@ class TestNothingHalfDone:
 
     def test_a_fault_while_encoding_changes_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """When writing the record raises, the resource, its indexes and its key stay as they were."""
-        from connector_domain.mock import query
+        from connector_domain import codec
 
         store, _ = make_store()
         ok(store.create(draft("k1")))
@@ -853,7 +853,7 @@ class TestNothingHalfDone:
         def broken(_obj: Any) -> Any:
             raise RuntimeError("the encoder failed")
 
-        monkeypatch.setattr(query.codec, "to_record", broken)
+        monkeypatch.setattr(codec, "to_record", broken)
         with pytest.raises(RuntimeError, match="encoder"):
             update(store, "id-1", SetName(name="never saved"))
         with pytest.raises(RuntimeError, match="encoder"):
