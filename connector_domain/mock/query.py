@@ -547,7 +547,7 @@ class ConnectorIndex(_Ordered[Connector]):
             return everyone | named if named else everyone
         # Smallest first: each intersection then iterates at most the smallest set.
         matching = functools.reduce(operator.and_, sorted(filters, key=len))
-        return {id for id in matching if id in everyone or id in named}
+        return (matching & everyone) | (matching & named) if named else matching & everyone
 
 
 def _reindex(sets: dict[Any, set[str]], id: str, old: Iterable[Any], new: Iterable[Any]) -> None:
