@@ -393,7 +393,10 @@ def _audience(staged: ConnectorStaged, owner: str | None) -> _Audience:
 
     The rule names projects only through ``privateProjects`` and the owner:
     every other project is a stranger to it, and one stranger (a string
-    longer than each named project, so none of them) answers for all.
+    longer than each named project, so none of them) answers for all. Being
+    listed or owning only widens what a project is shown, so a Connector
+    shown to everyone needs no per-project entry; the search relies on it,
+    and ``tests/test_search_index.py`` compares it with a scan.
     """
     named = {*staged.private_projects, *(() if owner is None else (owner,))}
     stranger = "?" * (1 + max(map(len, named), default=0))
