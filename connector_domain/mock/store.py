@@ -20,7 +20,7 @@ the simulated Connect service.
   change, so that a pending ``publish(certification: true)`` keeps its flag
   and reads serve JSON without encoding it again.
 - **Flat cost**: get and update are dictionary lookups; queries read the
-  indexes of ``query.Index``.
+  indexes of ``query.Index``, searches those of ``query.ConnectorIndex``.
 - **Time is injected**: the store reads an injectable clock; its own time
   never goes backwards (a clock that does is read as standing still), so the
   creation order is the ``createdAt`` order and the modification order the
@@ -49,7 +49,7 @@ from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, Integratio
 from ..reducer import apply, apply_update, check_version, create
 from . import simulation as service
 from .clock import SimulatedClock, system_time
-from .query import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, SORTABLE_FIELDS, Index, Page, Searchable, Stored, search
+from .query import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, SORTABLE_FIELDS, ConnectorIndex, Index, Page, Stored
 from .simulation import Automatic, Manual, Schedule, Simulation
 
 __all__ = [
@@ -95,8 +95,7 @@ class Store:
         self._staged = Index()
         self._by_key: dict[str, str] = {}
         self._owners: dict[str, str] = {}  # id -> the ProjectIdentifier that created it
-        self._connectors: dict[str, Stored[Connector]] = {}
-        self._connector_keys: dict[str, str] = {}
+        self._connectors = ConnectorIndex()
         self._schedule = Schedule()
 
     # --- time and simulation ---------------------------------------------------------------
@@ -180,18 +179,17 @@ class Store:
         self._staged.put(old, new)
         if connector is not None:
             self._save_connector(connector, at)
+        self._connectors.show(staged, self._owners.get(staged.id))  # privateProjects or alreadyListed may have moved
         for machine, due in dues:
             self._schedule.plan(staged.id, machine, due)
         return new
 
     def _save_connector(self, connector: Connector, at: datetime) -> None:
         """Save a new production version of a Connector; it keeps the ``createdAt`` of the first."""
-        old = self._connectors.get(connector.id)
+        old = self._connectors.resources.get(connector.id)
         created_at = at if old is None else old.created_at
         sequence = next(self._sequence) if old is None else old.sequence
-        self._connectors[connector.id] = Stored.of(connector, created_at=created_at, at=at, sequence=sequence)
-        if connector.key is not None:
-            self._connector_keys[connector.key] = connector.id
+        self._connectors.put(Stored.of(connector, created_at=created_at, at=at, sequence=sequence))
 
     def create(self, draft: ConnectorStagedDraft, *, owner: str | None = None) -> Stored[ConnectorStaged] | DomainError:
         """``POST /connectors/drafts``: the new resource, or ``DuplicateField`` for a key already used.
@@ -298,9 +296,7 @@ class Store:
             del self._by_key[staged.key]
         self._schedule.drop(id)
         self._owners.pop(id, None)
-        connector = self._connectors.pop(id, None)
-        if connector is not None and connector.resource.key is not None:
-            self._connector_keys.pop(connector.resource.key, None)
+        self._connectors.remove(id)
         return stored
 
     def reset(self) -> None:
@@ -330,15 +326,13 @@ class Store:
         """``GET /connectors/{id}``: the production Connector, once the resource was published."""
         with self._lock:
             self._tick()
-            return self._connectors.get(id) or ResourceNotFound(id=id)
+            return self._connectors.resources.get(id) or ResourceNotFound(id=id)
 
     def connector_by_key(self, key: str) -> Stored[Connector] | ResourceNotFound:
         """``GET /connectors/key={key}``."""
         with self._lock:
             self._tick()
-            id = self._connector_keys.get(key)
-            found = None if id is None else self._connectors.get(id)
-            return found or ResourceNotFound(key=key)
+            return self._connectors.by_key(key) or ResourceNotFound(key=key)
 
     def __len__(self) -> int:
         """The number of ConnectorStaged resources."""
@@ -362,17 +356,12 @@ class Store:
             )
 
     def search(self, *, project: str, **parameters: Any) -> Page[Connector] | InvalidQueryParam:
-        """``GET /connectors/search`` as *project*: the production Connectors it may see (``query.search``).
+        """``GET /connectors/search`` as *project*: the production Connectors it may see (``ConnectorIndex.search``).
 
-        The parameters are ``query.search``'s: ``text``, ``private``,
-        ``creator_company``, ``ids``, ``keys``, ``integration_types``,
-        ``limit``, ``offset``, ``sort``.
+        The parameters are ``ConnectorIndex.search``'s: ``text``,
+        ``private``, ``creator_company``, ``ids``, ``keys``,
+        ``integration_types``, ``limit``, ``offset``, ``sort``.
         """
         with self._lock:
             self._tick()
-            staged, owners = self._staged.resources, self._owners
-            candidates = (
-                Searchable(connector=connector, staged=staged[id].resource, owner=owners.get(id))
-                for id, connector in self._connectors.items()
-            )
-            return search(candidates, project=project, **parameters)
+            return self._connectors.search(project=project, **parameters)
