@@ -19,7 +19,7 @@ from .errors import (
 )
 from .model import Connector, ConnectorStaged, ConnectorStatus, IsPreviewable, check_project_identifier
 
-__all__ = ["check_deployment", "connector_snapshot", "published_connector", "visible"]
+__all__ = ["check_deployment", "connector_snapshot", "published_connector", "shown_in_search", "visible"]
 
 
 def visible(staged: ConnectorStaged, project: str, *, owner: str | None = None) -> bool:
@@ -32,6 +32,16 @@ def visible(staged: ConnectorStaged, project: str, *, owner: str | None = None) 
     Connector" (the draft type).
     """
     return not staged.private or project in staged.private_projects or project == owner
+
+
+def shown_in_search(staged: ConnectorStaged, project: str, *, owner: str | None = None) -> bool:
+    """Whether a Connector search by *project* shows the production Connector of *staged*.
+
+    ``visible``, and an unlisted connector (``alreadyListed`` false) is hidden
+    from every project but its *owner*: ``unlist`` "removes [it] from search
+    results and listings" (mock-service.md, "Connector search").
+    """
+    return visible(staged, project, owner=owner) and (staged.already_listed or project == owner)
 
 
 def check_deployment(

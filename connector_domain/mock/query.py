@@ -26,7 +26,7 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 
 from .. import codec
-from ..access import visible
+from ..access import shown_in_search
 from ..errors import InvalidQueryParam
 from ..model import Connector, ConnectorStaged, ConnectorStagedPagedQueryResponse, IntegrationType
 
@@ -366,14 +366,8 @@ class Index(_Ordered[ConnectorStaged]):
 SEARCH_SORTABLE_FIELDS: Final = tuple(name for name in _SORT_KEYS if name != "status")
 
 
-def shown(staged: ConnectorStaged, project: str, *, owner: str | None) -> bool:
-    """Whether a search by *project* shows the production Connector of *staged*.
-
-    It is ``access.visible``, and an unlisted connector (``alreadyListed``
-    false) is hidden from every project but its *owner* (mock-service.md,
-    "Connector search").
-    """
-    return visible(staged, project, owner=owner) and (staged.already_listed or project == owner)
+#: Whether a search by a project shows a Connector: the rule is ``access``'s.
+shown: Final = shown_in_search
 
 
 @attrs.frozen
