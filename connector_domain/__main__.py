@@ -34,6 +34,7 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
+from .mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
@@ -258,14 +259,14 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--project",
         type=_project_key,
-        default="mock-project",
-        help="the project key every request acts as: it owns the drafts it creates (default: mock-project)",
+        default=DEFAULT_PROJECT,
+        help=f"the project key every request acts as: it owns the drafts it creates (default: {DEFAULT_PROJECT})",
     )
     serve.add_argument(
         "--region",
         choices=[region.value for region in Region],
-        default=Region.EUROPE_WEST1_GCP.value,
-        help="the region of the projects (default: europe-west1.gcp)",
+        default=DEFAULT_REGION,
+        help=f"the region of the projects (default: {DEFAULT_REGION})",
     )
     serve.set_defaults(run=_run_serve)
     return parser

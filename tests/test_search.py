@@ -161,7 +161,7 @@ class TestSearch:
         """Several values of one parameter match any; different parameters all hold."""
         assert _keys(store.search(project=ME, ids=["id-1", "id-3"])) == ["public", "mine"]
         assert _keys(store.search(project=ME, keys=["mine", "shared"])) == ["shared", "mine"]
-        both = ["erp", IntegrationType.CRM]
+        both: list[IntegrationType | str] = ["erp", IntegrationType.CRM]
         assert _keys(store.search(project=ME, integration_types=both)) == ["public", "unlisted"]
         assert _keys(store.search(project=ME, integration_types=both, keys=["unlisted", "mine"])) == ["unlisted"]
 

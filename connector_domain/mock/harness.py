@@ -30,6 +30,7 @@ from ..errors import DomainError
 from ..events import ServiceEvent
 from ..model import ConnectorStaged
 from .clock import SimulatedClock
+from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
 from .simulation import Automatic, Simulation
 from .store import Store
 
@@ -92,18 +93,21 @@ def running_mock(
     simulation: Simulation = INSTANT,
     start: datetime | None = None,
     host: str = "127.0.0.1",
-    **app_options: Any,
+    project: str = DEFAULT_PROJECT,
+    region: str = DEFAULT_REGION,
+    author: str = DEFAULT_AUTHOR,
 ) -> Iterator[ConnectMock]:
     """Serve a fresh mock on a free port of *host* (loopback) while the block runs.
 
     *simulation* is the simulated Connect service (default ``INSTANT``; pass
     ``Manual()`` to deliver every event yourself); *start* the time its
-    clock stands at (default: now, in UTC). Further keyword arguments go to
-    ``create_app`` (``project``, ``region``, ``author``).
+    clock stands at (default: now, in UTC); *project*, *region* and
+    *author* are ``create_app``'s.
     """
     from .server import create_app, serving  # the server extra, needed only here
 
     clock = SimulatedClock(start or datetime.now(UTC))
     store = Store(clock=clock, simulation=simulation)
-    with serving(create_app(store, **app_options), host=host) as url:
+    app = create_app(store, project=project, region=region, author=author)
+    with serving(app, host=host) as url:
         yield ConnectMock(url=url, store=store, clock=clock)

@@ -54,17 +54,13 @@ from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
+from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
 
 T = TypeVar("T")
 
-#: The ``userId`` that ``addCertificationComment`` records when the app is given no author.
-DEFAULT_AUTHOR: Final = "mock-project"
-#: The project every request acts as, until identity is implemented, and its region.
-DEFAULT_PROJECT: Final = "mock-project"
-DEFAULT_REGION: Final = "europe-west1.gcp"
 
 _Endpoint = Callable[[Request], Awaitable[Response]]
 

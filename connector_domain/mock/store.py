@@ -38,7 +38,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
 from .. import lifecycle
 from ..access import published_connector
@@ -355,13 +355,32 @@ class Store:
                 limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=integration_types
             )
 
-    def search(self, *, project: str, **parameters: Any) -> Page[Connector] | InvalidQueryParam:
-        """``GET /connectors/search`` as *project*: the production Connectors it may see (``ConnectorIndex.search``).
-
-        The parameters are ``ConnectorIndex.search``'s: ``text``,
-        ``private``, ``creator_company``, ``ids``, ``keys``,
-        ``integration_types``, ``limit``, ``offset``, ``sort``.
-        """
+    def search(
+        self,
+        *,
+        project: str,
+        text: str | None = None,
+        private: bool | None = None,
+        creator_company: str | None = None,
+        ids: Sequence[str] = (),
+        keys: Sequence[str] = (),
+        integration_types: Iterable[IntegrationType | str] | None = None,
+        limit: int = LIMIT_DEFAULT,
+        offset: int = 0,
+        sort: Sequence[str] = (),
+    ) -> Page[Connector] | InvalidQueryParam:
+        """``GET /connectors/search`` as *project*: the production Connectors it may see (``ConnectorIndex.search``)."""
         with self._lock:
             self._tick()
-            return self._connectors.search(project=project, **parameters)
+            return self._connectors.search(
+                project=project,
+                text=text,
+                private=private,
+                creator_company=creator_company,
+                ids=ids,
+                keys=keys,
+                integration_types=integration_types,
+                limit=limit,
+                offset=offset,
+                sort=sort,
+            )

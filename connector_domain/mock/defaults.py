@@ -1,0 +1,14 @@
+"""The mock's defaults, in one place that needs no server extra: who a request acts as, until tokens name it."""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION"]
+
+#: The project key every request acts as (``serve --project``).
+DEFAULT_PROJECT: Final = "mock-project"
+#: The region of the projects (``serve --region``).
+DEFAULT_REGION: Final = "europe-west1.gcp"
+#: The ``userId`` that ``addCertificationComment`` records when the app is given no author.
+DEFAULT_AUTHOR: Final = "mock-project"
