@@ -7,8 +7,12 @@
 - ``connector_domain.mock.simulation``: the simulated Connect service
   (``Manual``, ``Automatic``) and its schedule;
 - ``connector_domain.mock.clock``: ``SimulatedClock``;
+- ``connector_domain.mock.defaults``: the project, region and author a
+  request acts as;
 - ``connector_domain.mock.server``: the HTTP routes (the ``server`` extra:
-  Starlette and uvicorn), ``create_app``, ``serve`` and ``serving``.
+  Starlette and uvicorn), ``create_app``, ``serve`` and ``serving``;
+- ``connector_domain.mock.harness`` and ``connector_domain.mock.pytest_plugin``:
+  the mock for a test (``running_mock()``, the ``connect_mock`` fixture).
 
 Every rule is the reducer's, ``lifecycle``'s and ``access``'s; the mock adds
 what a pure library leaves to its caller: ids, unique keys, time, storage,
