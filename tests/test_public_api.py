@@ -44,3 +44,30 @@ def test_core_imports_without_hypothesis() -> None:
 def test_package_is_typed() -> None:
     """The package ships its py.typed marker."""
     assert (ROOT / "connector_domain" / "py.typed").exists()
+
+
+def test_strategies_are_registered_by_the_entry_point() -> None:
+    """In a fresh interpreter that never imports connector_domain.testing, st.from_type knows the entities."""
+    script = (
+        "from hypothesis import strategies as st\n"
+        "from connector_domain import ConnectorStaged, Creator\n"
+        "import sys\n"
+        "assert 'connector_domain.testing.strategies' in sys.modules  # loaded by Hypothesis' entry point\n"
+        "@__import__('hypothesis').given(st.from_type(Creator), st.from_type(ConnectorStaged))\n"
+        "@__import__('hypothesis').settings(max_examples=5, database=None)\n"
+        "def check(creator, staged):\n"
+        "    assert isinstance(creator, Creator) and isinstance(staged, ConnectorStaged)\n"
+        "check()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
+
+
+def test_the_mock_plugin_costs_nothing_until_used() -> None:
+    """Loading the pytest plugin imports neither the mock's store nor the server."""
+    script = (
+        "import sys\n"
+        "import connector_domain.mock.pytest_plugin\n"
+        "assert 'connector_domain.mock.store' not in sys.modules, 'the store was imported'\n"
+        "assert 'starlette' not in sys.modules, 'the server extra was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)

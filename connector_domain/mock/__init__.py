@@ -21,9 +21,33 @@ here; the server is not, so that the store works without the ``server``
 extra.
 """
 
-from .clock import SimulatedClock
-from .query import Page, Stored
-from .simulation import Automatic, Manual, Simulation
-from .store import Store
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clock import SimulatedClock
+    from .query import Page, Stored
+    from .simulation import Automatic, Manual, Simulation
+    from .store import Store
 
 __all__ = ["Automatic", "Manual", "Page", "SimulatedClock", "Simulation", "Store", "Stored"]
+
+# The names load on first use (PEP 562), so that the pytest plugin, which lives in this
+# package and is loaded by every pytest run, imports nothing of the mock until a test asks.
+_WHERE = {
+    "SimulatedClock": "clock",
+    "Page": "query",
+    "Stored": "query",
+    "Automatic": "simulation",
+    "Manual": "simulation",
+    "Simulation": "simulation",
+    "Store": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
