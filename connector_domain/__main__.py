@@ -145,7 +145,14 @@ def _run_serve(args: argparse.Namespace) -> int:
             certification_delay=step,
             certify=lambda _staged: passes,
         )
-    server.serve(host=args.host, port=args.port, simulation=simulation, project=args.project, region=args.region)
+    server.serve(
+        host=args.host,
+        port=args.port,
+        simulation=simulation,
+        project=args.project,
+        region=args.region,
+        allowed_hosts=args.allowed_host,
+    )
     return 0
 
 
@@ -267,6 +274,14 @@ def make_parser() -> argparse.ArgumentParser:
         choices=[region.value for region in Region],
         default=DEFAULT_REGION,
         help=f"the region of the projects (default: {DEFAULT_REGION})",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name requests may address the mock by, besides loopback names and the --host address "
+        "(repeatable; for a mock served from a container or to a team)",
     )
     serve.set_defaults(run=_run_serve)
     return parser

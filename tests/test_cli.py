@@ -212,10 +212,10 @@ def test_serve_acts_as_the_project_and_region_given(monkeypatch: pytest.MonkeyPa
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
     assert main(["serve", "--project", "team-a", "--region", "us-central1.gcp"]) == 0
-    assert main(["serve"]) == 0
-    assert [(c["project"], c["region"]) for c in calls] == [
-        ("team-a", "us-central1.gcp"),
-        ("mock-project", "europe-west1.gcp"),
+    assert main(["serve", "--allowed-host", "mock.team.example", "--allowed-host", "other.example"]) == 0
+    assert [(c["project"], c["region"], c["allowed_hosts"]) for c in calls] == [
+        ("team-a", "us-central1.gcp", []),
+        ("mock-project", "europe-west1.gcp", ["mock.team.example", "other.example"]),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -486,3 +487,54 @@ def test_delete_by_key_with_a_malformed_version(client: httpx.Client) -> None:
     )
     assert body["errors"][0]["detailedErrorMessage"] == "version: expected an integer, got 'one'"
     assert client.get("/connectors/drafts/key=my-connector").status_code == 200
+
+
+class TestTheMockStaysTheUsersOwn:
+    """Host and Origin: a web page of another site can neither read nor change the mock."""
+
+    @pytest.mark.parametrize(
+        "host", ["attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example", "10.0.0.1"]
+    )
+    def test_a_foreign_host_is_refused_and_changes_nothing(self, client: httpx.Client, host: str) -> None:
+        """A request addressed to another name (DNS rebinding) is 400, reads nothing and writes nothing."""
+        body = error(client.post("/connectors/drafts", json=DRAFT, headers={"Host": host}), 400, "HostNotAllowed")
+        assert "--allowed-host" in body["message"]
+        error(client.get("/connectors/drafts", headers={"Host": host}), 400, "HostNotAllowed")
+        assert client.get("/connectors/drafts").json()["total"] == 0
+
+    @pytest.mark.parametrize("host", ["localhost", "LOCALHOST:8080", "127.0.0.1", "127.5.6.7:1", "[::1]:8080"])
+    def test_loopback_names_are_allowed(self, client: httpx.Client, host: str) -> None:
+        """localhost, the 127.0.0.0/8 range and ::1, with or without a port, reach the mock."""
+        assert client.get("/connectors/drafts", headers={"Host": host}).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("content_type", "path"),
+        [("text/plain", "/__mock__/reset"), ("application/x-www-form-urlencoded", "/connectors/drafts"),
+         ("application/json", "/connectors/drafts")],
+    )  # fmt: skip
+    @pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://localhost.evil.example"])
+    def test_a_cross_site_request_is_refused_and_changes_nothing(
+        self, client: httpx.Client, content_type: str, path: str, origin: str
+    ) -> None:
+        """A request with another site's Origin, whatever its content type, is 403 and changes nothing."""
+        created(client)
+        headers = {"Origin": origin, "Content-Type": content_type}
+        error(client.post(path, content=json.dumps(DRAFT), headers=headers), 403, "CrossSiteRequestRefused")
+        assert client.get("/connectors/drafts").json()["total"] == 1
+
+    def test_a_local_origin_and_curls_form_type_keep_working(self, client: httpx.Client) -> None:
+        """A page on localhost may call the mock, and curl -d (a form content type, no Origin) still creates."""
+        answer = client.post(
+            "/connectors/drafts",
+            content=json.dumps(DRAFT),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status_code == 201
+        assert client.get("/connectors/drafts", headers={"Origin": "http://localhost:3000"}).status_code == 200
+
+    def test_allowed_hosts_widen_the_names(self) -> None:
+        """A name given as an allowed host reaches the mock; others still do not."""
+        app = create_app(Store(clock=SimulatedClock(START)), allowed_hosts=["Mock.Team.Example"])
+        with serving(app) as url, checked_client(url) as client:
+            assert client.get("/connectors/drafts", headers={"Host": "mock.team.example:8080"}).status_code == 200
+            error(client.get("/connectors/drafts", headers={"Host": "other.example"}), 400, "HostNotAllowed")

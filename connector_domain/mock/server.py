@@ -30,12 +30,14 @@ What the real API does not have lives under ``/__mock__/``:
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import socket
 import threading
+import urllib.parse
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
 
@@ -148,6 +150,7 @@ def create_app(
     simulation: Simulation | None = None,
     project: str = DEFAULT_PROJECT,
     region: str = DEFAULT_REGION,
+    allowed_hosts: Sequence[str] = (),
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -155,7 +158,9 @@ def create_app(
     when it is a ``SimulatedClock``, else a new one that follows the system's
     time. *author* is the ``userId`` of certification comments. Every request
     acts as the project *project* of *region*: it owns the drafts it creates,
-    and searches as ``{region}:{project}``.
+    and searches as ``{region}:{project}``. A request's ``Host`` (and its
+    ``Origin``, when it has one) must be a loopback name, the address the
+    server listens on, or one of *allowed_hosts* (``_Edge``).
     """
     caller = f"{region}:{project}"
     check_project_identifier(caller)
@@ -308,7 +313,7 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(_Edge)],
+        middleware=[Middleware(_Edge, allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts))],
         exception_handlers={
             codec.InvalidInput: invalid_input,
             404: no_endpoint,
@@ -334,6 +339,11 @@ def _allowed_methods(routes: list[Route], path: str) -> list[str]:
 class _Edge:
     """The mock's HTTP edge, around every request (mock-service.md, "The HTTP edge").
 
+    - a ``Host`` that is not a loopback name, the address the server listens
+      on, or an allowed host is refused (400), against DNS rebinding; an
+      ``Origin`` of any other host, ``null`` included, is refused (403),
+      against a web page's cross-site form or ``text/plain`` post (the
+      official clients and curl send no ``Origin``);
     - ``X-Correlation-ID`` is echoed on the response, or one is generated;
     - a trailing slash names the same resource as the path without it;
     - a fault that reaches this far is answered with the reference's
@@ -341,12 +351,43 @@ class _Edge:
       the server's log.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.allowed_hosts = allowed_hosts
+
+    def _allowed(self, name: str, scope: Scope) -> bool:
+        if name in self.allowed_hosts or name == "localhost":
+            return True
+        server = scope.get("server")
+        if server and name == _host_name(str(server[0])):
+            return True
+        try:
+            return ipaddress.ip_address(name).is_loopback
+        except ValueError:
+            return False
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        headers = dict(scope.get("headers", []))
+        host = headers.get(b"host")
+        if host is not None and not self._allowed(_host_name(host.decode("latin-1")), scope):
+            message = "This mock answers only requests addressed to it by a name it allows (see --allowed-host)."
+            return _envelope(400, "HostNotAllowed", message)
+        origin = headers.get(b"origin")
+        if origin is not None:
+            origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
+            if origin_host is None or not self._allowed(_host_name(origin_host), scope):
+                return _envelope(403, "CrossSiteRequestRefused", "This mock answers no request from another site.")
+        return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            correlation = _correlation_id(scope)
+            refusal.headers["X-Correlation-ID"] = correlation.decode("latin-1")
+            await refusal(scope, receive, send)
             return
         path: str = scope["path"]
         if len(path) > 1 and path.endswith("/") and not path.endswith("//"):
@@ -372,6 +413,16 @@ class _Edge:
             await answer(scope, receive, send_with_id)
 
 
+def _host_name(host: str) -> str:
+    """The name in a ``Host`` header or an address: no port, no brackets, lower case, no final dot."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
 _CORRELATION: Final = b"x-correlation-id"
 _log: Final = logging.getLogger("connector_domain.mock")
 
@@ -391,9 +442,10 @@ def serve(
     log_level: str = "info",
     project: str = DEFAULT_PROJECT,
     region: str = DEFAULT_REGION,
+    allowed_hosts: Sequence[str] = (),
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time."""
-    app = create_app(simulation=simulation or Manual(), project=project, region=region)
+    app = create_app(simulation=simulation or Manual(), project=project, region=region, allowed_hosts=allowed_hosts)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
