@@ -11,8 +11,9 @@ Allowed deviations, each documented in ``docs/decisions.md``:
 
 - ``mc-app`` among the application types: the ConnectorStaged docs page and
   the ``connect.yaml`` schema name it, the RAML enum does not;
-- ``MethodNotAllowed``, the code of a 405 (the reference has none): it is
-  checked as an ErrorObject of open code.
+- the codes of the mock's own refusals (``MethodNotAllowed``,
+  ``HostNotAllowed``, ``CrossSiteRequestRefused``; the reference has none):
+  they are checked as ErrorObjects of open code.
 """
 
 from __future__ import annotations
