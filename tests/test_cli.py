@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -254,3 +255,22 @@ def test_module_runs_as_a_program() -> None:
                             cwd=Path(__file__).parent.parent)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("create")
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """Output into a pipe whose reader is gone (`... | head`) ends without a traceback.
+
+    The pipe's read end is closed before the program starts, so its first write fails, every run.
+    """
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        files = ["tests/fixtures/created-draft.json", "tests/fixtures/update.json"]
+        result = subprocess.run(
+            [sys.executable, "-m", "connector_domain", *files],
+            stdout=write, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parent.parent,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
