@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connector_domain import (
@@ -217,6 +217,9 @@ def _parameters(ids: list[str]) -> st.SearchStrategy[dict[str, Any]]:
 class TestIndexedSearch:
     """Store.search answers what a scan of every production Connector answers."""
 
+    # Each example builds a store and runs ten searches: 250 examples at most, even under the "ci"
+    # profile, keep the test within a few seconds.
+    @settings(max_examples=min(settings().max_examples, 250))
     @given(_histories, st.data())
     def test_the_page_and_total_are_a_scans(self, steps: list[tuple[Any, ...]], data: st.DataObject) -> None:
         """For any store and any parameters, the total and the page (ids, in order) are the scan's."""
