@@ -184,13 +184,15 @@ def _short(node: ast.AST, width: int = 70) -> str:
 
 
 def _is_docstring(node: ast.stmt, body: Sequence[ast.stmt]) -> bool:
-    return (
-        bool(body)
-        and node is body[0]
-        and isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    )
+    """A docstring: a string statement first in its body, or right after an assignment.
+
+    The second kind documents the name just assigned (``UpdateAction``'s);
+    Python evaluates and discards it, so no test could tell its mutants apart.
+    """
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+        return False
+    index = next(i for i, statement in enumerate(body) if statement is node)
+    return index == 0 or isinstance(body[index - 1], ast.Assign | ast.AnnAssign)
 
 
 def _expression_mutations(node: ast.expr) -> Iterator[tuple[ast.expr, str]]:
