@@ -10,9 +10,10 @@ The mutants come from the module's syntax tree, module-level tables included
 (``lifecycle``'s transition tables are data, so a dropped or redirected
 entry is a mutant too). Each mutant runs only the tests that executed its
 line, as recorded once by coverage with per-test contexts (a line that runs
-at import time, or that coverage never saw run, runs every test file of the
-module), in a copy of the working tree, with the fast Hypothesis profile and
-a fixed seed, stopping at the first failure. A mutant that makes the tests hang is counted as killed.
+at import time, found by importing the package under coverage, or that
+coverage never saw run, runs every test file of the module), in a copy of the
+working tree, with the fast Hypothesis profile and a fixed seed, stopping at
+the first failure. A mutant that makes the tests hang is counted as killed.
 
 Usage, from the repository root, in a virtual environment holding the
 project's test dependencies and pytest-cov (``pip install -e '.[test]'
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import json
 import os
 import shutil
 import subprocess
@@ -449,12 +451,45 @@ def tests_by_line(
         sys.exit(f"the tests fail before any mutation:\n{run.stdout[-3000:]}{run.stderr[-3000:]}")
     data = CoverageData(basename=str(data_file))
     data.read()
+    at_import = _lines_run_at_import(work, modules)
     out: dict[str, dict[int, set[str]]] = {}
     for module in modules:
         path = str(work / "connector_domain" / f"{module}.py")
         by_line = data.contexts_by_lineno(path)
         out[module] = {line: {c.rsplit("|", 1)[0] for c in contexts} for line, contexts in by_line.items()}
+        for line in at_import[module]:
+            out[module].setdefault(line, set()).add("")
     return out
+
+
+_IMPORT_ALL = """
+import importlib, json, pkgutil, sys
+import coverage
+cov = coverage.Coverage(data_file=None, source=["connector_domain"])
+cov.start()
+import connector_domain
+for info in pkgutil.walk_packages(connector_domain.__path__, "connector_domain."):
+    try:
+        importlib.import_module(info.name)
+    except ImportError:  # an optional extra that is not installed
+        pass
+cov.stop()
+data = cov.get_data()
+print(json.dumps({path: sorted(data.lines(path) or ()) for path in data.measured_files()}))
+"""
+
+
+def _lines_run_at_import(work: Path, modules: Sequence[str]) -> dict[str, set[int]]:
+    """For each module, the lines that run when the package is imported.
+
+    The package's pytest and Hypothesis entry points import it before
+    coverage starts under pytest, so the test run never records these lines.
+    """
+    run = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ALL], cwd=work, env=_environment(), capture_output=True, text=True, check=True
+    )
+    lines = {Path(path).resolve(): set(found) for path, found in json.loads(run.stdout).items()}
+    return {m: lines.get((work / "connector_domain" / f"{m}.py").resolve(), set()) for m in modules}
 
 
 # --- Running -----------------------------------------------------------------------------------
@@ -511,10 +546,9 @@ def _select(mutant: Mutant, by_line: dict[int, set[str]], files: tuple[str, ...]
     """The tests to run on *mutant*, in stages, one test file each, the module's first files first.
 
     A line some test ran: the tests that ran it. A line run at import time:
-    every test, since a test may depend on it without running it. So is a
-    line coverage never saw run: the package's pytest and Hypothesis entry
-    points import every module before coverage starts, so the module-level
-    lines (tables, class bodies, decorators) are never recorded.
+    every test, since a test may depend on it without running it. So does a
+    line coverage never saw run (the inner lines of a statement written on
+    several lines: coverage records its first line only).
     """
     covered: set[str] = set()
     for line in range(mutant.start[0], mutant.end[0] + 1):
