@@ -46,7 +46,7 @@ from connector_domain.actions import (
     UpdatePreviewable,
     action_name,
 )
-from connector_domain.codec import InvalidInput, dumps, error_response, from_wire, loads, to_wire
+from connector_domain.codec import InvalidInput, dumps, error_response, from_wire, loads, read_datetime, to_wire
 from connector_domain.errors import (
     ConcurrentModification,
     ConnectorAlreadyCertified,
@@ -1381,6 +1381,18 @@ class TestToWire:
         """An object that has no wire form raises TypeError."""
         with pytest.raises(TypeError):
             to_wire(obj)
+
+
+class TestReadDatetime:
+    """``read_datetime`` reads one date-time as the codec reads every one: in UTC, to the millisecond."""
+
+    def test_milliseconds_kept_exactly(self):
+        """A date-time with milliseconds is read with exactly those milliseconds, as microseconds."""
+        assert read_datetime("2023-08-08T17:00:59.327Z") == datetime(2023, 8, 8, 17, 0, 59, 327000, tzinfo=UTC)
+
+    def test_offset_minutes_count(self):
+        """The minutes of an offset count as well as its hours."""
+        assert read_datetime("2023-08-08T22:30:59.000+05:30") == datetime(2023, 8, 8, 17, 0, 59, tzinfo=UTC)
 
 
 # --- JSON text ---------------------------------------------------------------------
