@@ -9,9 +9,10 @@ input can tell apart), listed in ``EQUIVALENT`` below with the reason.
 The mutants come from the module's syntax tree, module-level tables included
 (``lifecycle``'s transition tables are data, so a dropped or redirected
 entry is a mutant too). Each mutant runs only the tests that executed its
-line, as recorded once by coverage with per-test contexts (a line that runs
-at import time, found by importing the package under coverage, or that
-coverage never saw run, runs every test file of the module), in a copy of the
+line, as recorded once by coverage with per-test contexts, and then, if it
+survives them, every test of the module's files (a line that runs at import
+time, found by importing the package under coverage, or that coverage never
+saw run, runs every test file of the module at once), in a copy of the
 working tree, with the fast Hypothesis profile and a fixed seed, stopping at
 the first failure. A mutant that makes the tests hang is counted as killed.
 
@@ -545,7 +546,8 @@ class Worker:
 def _select(mutant: Mutant, by_line: dict[int, set[str]], files: tuple[str, ...]) -> list[list[str]]:
     """The tests to run on *mutant*, in stages, one test file each, the module's first files first.
 
-    A line some test ran: the tests that ran it. A line run at import time:
+    A line some test ran: the tests that ran it, then, if it survives them,
+    every test of the module's files. A line run at import time:
     every test, since a test may depend on it without running it. So does a
     line coverage never saw run (the inner lines of a statement written on
     several lines: coverage records its first line only).
@@ -553,9 +555,12 @@ def _select(mutant: Mutant, by_line: dict[int, set[str]], files: tuple[str, ...]
     covered: set[str] = set()
     for line in range(mutant.start[0], mutant.end[0] + 1):
         covered |= by_line.get(line, set())
+    whole = [[file] for file in files]
     if not covered or "" in covered:
-        return [[file] for file in files]
-    return [sorted(c for c in covered if c.startswith(f"{file}::")) for file in files]
+        return whole
+    # Then the whole files: a line run once and cached (cattrs builds a class's hook on first use,
+    # in whichever test comes first) is recorded for that test only, though every later one uses it.
+    return [sorted(c for c in covered if c.startswith(f"{file}::")) for file in files] + whole
 
 
 def main(argv: Sequence[str] | None = None) -> int:
