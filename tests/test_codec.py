@@ -535,6 +535,11 @@ class TestRecordFields:
         """A ``publishedBefore`` member on the wire is not a wire field and is ignored."""
         assert from_wire(staged(publishedBefore=True), ConnectorStaged).published_before is False
 
+    def test_record_fields_not_read_under_their_attribute_names(self):
+        """The record-only fields spelled as attributes (``published_before``) are not read from the wire either."""
+        result = from_wire(staged(published_before=True, certification_requested=True), ConnectorStaged)
+        assert (result.published_before, result.certification_requested) == (False, False)
+
     def test_certification_flag_is_false(self):
         """A Processing resource read from the wire takes the certification flag as false."""
         result = from_wire(staged(status="Processing", certificationRequested=True), ConnectorStaged)
