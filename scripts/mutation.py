@@ -67,7 +67,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "lifecycle": _CORE_TESTS,
     "access": _CORE_TESTS,
     "_machine": _CORE_TESTS,
-    "codec": ("tests/test_codec.py", "tests/test_properties.py"),
+    "codec": ("tests/test_codec.py", "tests/test_properties.py", "tests/test_access.py"),
     "mock/store": _STORE_TESTS,
     "mock/query": _STORE_TESTS,
     "mock/simulation": _STORE_TESTS,
