@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import cattrs
 import pytest
 from hypothesis import given
 
@@ -46,7 +47,16 @@ from connector_domain.actions import (
     UpdatePreviewable,
     action_name,
 )
-from connector_domain.codec import InvalidInput, dumps, error_response, from_wire, loads, read_datetime, to_wire
+from connector_domain.codec import (
+    InvalidInput,
+    configure_converter,
+    dumps,
+    error_response,
+    from_wire,
+    loads,
+    read_datetime,
+    to_wire,
+)
 from connector_domain.errors import (
     ConcurrentModification,
     ConnectorAlreadyCertified,
@@ -1386,6 +1396,17 @@ class TestToWire:
         """An object that has no wire form raises TypeError."""
         with pytest.raises(TypeError):
             to_wire(obj)
+
+
+class TestConfigureConverter:
+    """``configure_converter`` sets up a converter of one's own."""
+
+    def test_wire_form_by_default(self):
+        """A converter configured without ``record`` writes the wire form, without the record-only fields."""
+        conv = cattrs.Converter()
+        configure_converter(conv)
+        staged_resource = from_wire(fixture("staged.json"), ConnectorStaged)
+        assert conv.unstructure(staged_resource) == to_wire(staged_resource)
 
 
 class TestReadDatetime:
