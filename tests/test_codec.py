@@ -732,6 +732,17 @@ class TestReasons:
             ("createdAt", '"2023-08-08" is not an RFC 3339 date-time like 2023-08-08T17:00:59.327Z')
         ]
 
+    def test_an_error_of_another_kind(self):
+        """A failure that is not a missing field nor a bad value (a non-JSON object's) is an invalid value naming it."""
+
+        class Unreadable(dict[str, Any]):
+            def values(self) -> Any:
+                raise RuntimeError("cannot list the values")
+
+        assert problems_of(Unreadable(name="x"), SetName) == [
+            ("$", "invalid value (RuntimeError: cannot list the values)")
+        ]
+
 
 class TestEnums:
     """Enum values are read exactly, as strings."""
