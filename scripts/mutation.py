@@ -98,6 +98,12 @@ _OPTIONAL = (
     "a lookup on every call"
 )
 
+_RESOLVED = (
+    "the typed field transformer resolves every field's type when the class is built, so attrs.resolve_types "
+    "has nothing left to do"
+)
+_TUPLES_AS_LISTS = "the model's tuples are all tuple[X, ...], which the _tuple_unhook factory writes as lists anyway"
+
 #: Surviving mutants that no input can tell apart from the original, by
 #: (module, function, change) as the report prints them, with the reason
 #: (docs/testing.md lists them too).
@@ -144,6 +150,24 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("codec", "_is_optional", "return len(args) == 2 and type(None) in args -> return None"): _OPTIONAL,
     ("codec", "_is_optional", "len(args) == 2 -> len(args) != 2"): _OPTIONAL,
     ("codec", "_is_optional", "2 -> 3"): _OPTIONAL,
+    ("codec", "_class_hook", "delete attrs.resolve_types(cls)"): _RESOLVED,
+    ("codec", "_class_unhook", "delete attrs.resolve_types(cls)"): _RESOLVED,
+    ("codec", "_at_field", "f'Structuring {cls} @ attribute {name}' -> f'XXStructuring {cls} @ attribute {name}'"): (
+        _NOTE_TEXT
+    ),
+    ("codec", "_at_field", "f'While structuring {cls}' -> f'XXWhile structuring {cls}'"): _NOTE_TEXT,
+    ("codec", "configure_converter", "delete conv.register_structure_hook_factory(_is_optional, _optio..."): _OPTIONAL,
+    ("codec", "configure_converter", "delete conv.register_unstructure_hook_factory(lambda t: isinstan..."): (
+        "cattrs' own unstructuring of an enum writes its value too; the hook only spares the descriptor"
+    ),
+    ("codec", "configure_converter", "delete conv.register_unstructure_hook_factory(_is_homogeneous_tu..."): (
+        "the converter's collection override writes every tuple as a list of its unstructured items too"
+    ),
+    ("codec", "configure_converter", "delete conv.register_unstructure_hook_factory(_is_optional, _opt..."): (
+        "cattrs' own unstructuring of X | None writes None, or the value by its own hook, the same"
+    ),
+    ("codec", "make_converter", "drop unstruct_collection_overrides= in Converter(...)"): _TUPLES_AS_LISTS,
+    ("codec", "make_converter", "drop entry tuple"): _TUPLES_AS_LISTS,
     ("mock/store", "Store.__init__", "1 -> 2"): "sequence numbers only order resources; none is ever shown",
     ("mock/store", "Store.simulation", "delete self._schedule.clear()"): (
         "every resource is planned again right after, on both machines, and a plan replaces or cancels the job "
