@@ -1402,6 +1402,11 @@ class TestToWire:
         assert wire["supportedRegions"] == []
         assert from_wire(wire, ConnectorStagedDraft) == draft
 
+    def test_no_wire_form_names_the_type(self):
+        """The TypeError for an object without a wire form names its type."""
+        with pytest.raises(TypeError, match=r"^InvalidJsonInput has no wire form$"):
+            to_wire(InvalidJsonInput("x"))
+
     @pytest.mark.parametrize("obj", [{"a": 1}, "x", 3, None, InvalidJsonInput("x"), ConnectorStatus.DRAFT])
     def test_no_wire_form(self, obj):
         """An object that has no wire form raises TypeError."""
@@ -1838,6 +1843,24 @@ class TestJsonBackends:
                 parse(text)
         with pytest.raises(InvalidInput) as info:
             loads(text, ConnectorUpdate)
+        assert [p for p, _ in info.value.problems] == ["$"]
+
+    def test_lone_surrogate_reason(self, monkeypatch):
+        """Read by the standard library, a lone surrogate is refused as not valid JSON, saying so."""
+        from connector_domain import codec as c
+
+        monkeypatch.setattr(c, "_parse_json", c._stdlib_parse_json)
+        with pytest.raises(InvalidInput) as info:
+            loads('{"name": "a \\ud800 b"}', ConnectorUpdate)
+        assert info.value.problems == [("$", "not valid JSON (a string holds a lone surrogate)")]
+
+    def test_too_deep_for_the_standard_library(self, monkeypatch):
+        """Nesting too deep for the standard library's parser is an InvalidInput at $, not a RecursionError."""
+        from connector_domain import codec as c
+
+        monkeypatch.setattr(c, "_parse_json", c._stdlib_parse_json)
+        with pytest.raises(InvalidInput) as info:
+            loads("[" * 100_000 + "]" * 100_000, ConnectorUpdate)
         assert [p for p, _ in info.value.problems] == ["$"]
 
     def test_without_orjson(self):
