@@ -1402,6 +1402,11 @@ class TestToWire:
         assert wire["supportedRegions"] == []
         assert from_wire(wire, ConnectorStagedDraft) == draft
 
+    def test_no_wire_form_to_read_names_the_class(self):
+        """Reading as a class without a wire form raises TypeError naming that class."""
+        with pytest.raises(TypeError, match=r"^<class 'connector_domain\.errors\.InvalidJsonInput'> has no wire form$"):
+            from_wire({}, InvalidJsonInput)
+
     def test_no_wire_form_names_the_type(self):
         """The TypeError for an object without a wire form names its type."""
         with pytest.raises(TypeError, match=r"^InvalidJsonInput has no wire form$"):
