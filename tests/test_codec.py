@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import cattrs
 import pytest
 from hypothesis import given
 
@@ -46,7 +47,16 @@ from connector_domain.actions import (
     UpdatePreviewable,
     action_name,
 )
-from connector_domain.codec import InvalidInput, dumps, error_response, from_wire, loads, to_wire
+from connector_domain.codec import (
+    InvalidInput,
+    configure_converter,
+    dumps,
+    error_response,
+    from_wire,
+    loads,
+    read_datetime,
+    to_wire,
+)
 from connector_domain.errors import (
     ConcurrentModification,
     ConnectorAlreadyCertified,
@@ -535,6 +545,11 @@ class TestRecordFields:
         """A ``publishedBefore`` member on the wire is not a wire field and is ignored."""
         assert from_wire(staged(publishedBefore=True), ConnectorStaged).published_before is False
 
+    def test_record_fields_not_read_under_their_attribute_names(self):
+        """The record-only fields spelled as attributes (``published_before``) are not read from the wire either."""
+        result = from_wire(staged(published_before=True, certification_requested=True), ConnectorStaged)
+        assert (result.published_before, result.certification_requested) == (False, False)
+
     def test_certification_flag_is_false(self):
         """A Processing resource read from the wire takes the certification flag as false."""
         result = from_wire(staged(status="Processing", certificationRequested=True), ConnectorStaged)
@@ -715,6 +730,17 @@ class TestReasons:
         entry = {"type": "Error", "title": "t", "createdAt": "2023-08-08"}
         assert problems_of(entry, ConnectorReportEntry) == [
             ("createdAt", '"2023-08-08" is not an RFC 3339 date-time like 2023-08-08T17:00:59.327Z')
+        ]
+
+    def test_an_error_of_another_kind(self):
+        """A failure that is not a missing field nor a bad value (a non-JSON object's) is an invalid value naming it."""
+
+        class Unreadable(dict[str, Any]):
+            def values(self) -> Any:
+                raise RuntimeError("cannot list the values")
+
+        assert problems_of(Unreadable(name="x"), SetName) == [
+            ("$", "invalid value (RuntimeError: cannot list the values)")
         ]
 
 
@@ -1376,11 +1402,44 @@ class TestToWire:
         assert wire["supportedRegions"] == []
         assert from_wire(wire, ConnectorStagedDraft) == draft
 
+    def test_no_wire_form_to_read_names_the_class(self):
+        """Reading as a class without a wire form raises TypeError naming that class."""
+        with pytest.raises(TypeError, match=r"^<class 'connector_domain\.errors\.InvalidJsonInput'> has no wire form$"):
+            from_wire({}, InvalidJsonInput)
+
+    def test_no_wire_form_names_the_type(self):
+        """The TypeError for an object without a wire form names its type."""
+        with pytest.raises(TypeError, match=r"^InvalidJsonInput has no wire form$"):
+            to_wire(InvalidJsonInput("x"))
+
     @pytest.mark.parametrize("obj", [{"a": 1}, "x", 3, None, InvalidJsonInput("x"), ConnectorStatus.DRAFT])
     def test_no_wire_form(self, obj):
         """An object that has no wire form raises TypeError."""
         with pytest.raises(TypeError):
             to_wire(obj)
+
+
+class TestConfigureConverter:
+    """``configure_converter`` sets up a converter of one's own."""
+
+    def test_wire_form_by_default(self):
+        """A converter configured without ``record`` writes the wire form, without the record-only fields."""
+        conv = cattrs.Converter()
+        configure_converter(conv)
+        staged_resource = from_wire(fixture("staged.json"), ConnectorStaged)
+        assert conv.unstructure(staged_resource) == to_wire(staged_resource)
+
+
+class TestReadDatetime:
+    """``read_datetime`` reads one date-time as the codec reads every one: in UTC, to the millisecond."""
+
+    def test_milliseconds_kept_exactly(self):
+        """A date-time with milliseconds is read with exactly those milliseconds, as microseconds."""
+        assert read_datetime("2023-08-08T17:00:59.327Z") == datetime(2023, 8, 8, 17, 0, 59, 327000, tzinfo=UTC)
+
+    def test_offset_minutes_count(self):
+        """The minutes of an offset count as well as its hours."""
+        assert read_datetime("2023-08-08T22:30:59.000+05:30") == datetime(2023, 8, 8, 17, 0, 59, tzinfo=UTC)
 
 
 # --- JSON text ---------------------------------------------------------------------
@@ -1789,6 +1848,24 @@ class TestJsonBackends:
                 parse(text)
         with pytest.raises(InvalidInput) as info:
             loads(text, ConnectorUpdate)
+        assert [p for p, _ in info.value.problems] == ["$"]
+
+    def test_lone_surrogate_reason(self, monkeypatch):
+        """Read by the standard library, a lone surrogate is refused as not valid JSON, saying so."""
+        from connector_domain import codec as c
+
+        monkeypatch.setattr(c, "_parse_json", c._stdlib_parse_json)
+        with pytest.raises(InvalidInput) as info:
+            loads('{"name": "a \\ud800 b"}', ConnectorUpdate)
+        assert info.value.problems == [("$", "not valid JSON (a string holds a lone surrogate)")]
+
+    def test_too_deep_for_the_standard_library(self, monkeypatch):
+        """Nesting too deep for the standard library's parser is an InvalidInput at $, not a RecursionError."""
+        from connector_domain import codec as c
+
+        monkeypatch.setattr(c, "_parse_json", c._stdlib_parse_json)
+        with pytest.raises(InvalidInput) as info:
+            loads("[" * 100_000 + "]" * 100_000, ConnectorUpdate)
         assert [p for p, _ in info.value.problems] == ["$"]
 
     def test_without_orjson(self):

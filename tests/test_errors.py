@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 import pytest
 from hypothesis import given
@@ -11,12 +13,14 @@ from connector_domain import (
     ConnectorStatus,
     DomainError,
     InvalidOperation,
+    IsPreviewable,
     PublishingSucceeded,
     ResourceNotFound,
     SetName,
     errors,
     reducer,
 )
+from connector_domain._fields import typed
 from connector_domain.actions import input_name
 
 ERROR_CLASSES = sorted(
@@ -34,7 +38,7 @@ class TestDomainError:
 
     def test_cannot_be_built_bare(self) -> None:
         """DomainError() raises TypeError: it has no code and no message."""
-        with pytest.raises(TypeError, match="subclasses"):
+        with pytest.raises(TypeError, match=r"^DomainError is the base of the errors: build one of its subclasses$"):
             DomainError()
 
     def test_every_error_class_is_found(self) -> None:
@@ -59,7 +63,7 @@ class TestDomainError:
 
     def test_resource_not_found_names_exactly_one_of_id_and_key(self) -> None:
         """A ResourceNotFound without id or key, or with both, cannot be built."""
-        with pytest.raises(ValueError, match="exactly one"):
+        with pytest.raises(ValueError, match=r"^ResourceNotFound names exactly one of id and key$"):
             errors.ResourceNotFound()
         with pytest.raises(ValueError, match="exactly one"):
             errors.ResourceNotFound(id="a", key="b")
@@ -78,6 +82,175 @@ class TestDomainError:
         with pytest.raises(TypeError, match=r"^ResourceNotFound\.id: "):
             ResourceNotFound(id=3)  # type: ignore[arg-type]
         assert attrs.evolve(ResourceNotFound(key="k"), key="j") == ResourceNotFound(key="j")
+
+
+#: One example of every error: (error, code, HTTP status, message, wire extras).
+EXAMPLES = [
+    (
+        errors.InvalidJsonInput("name: required"),
+        "InvalidJsonInput",
+        400,
+        "Request body does not contain valid JSON.",
+        {"detailedErrorMessage": "name: required"},
+    ),
+    (
+        errors.InvalidQueryParam("limit: not an integer"),
+        "InvalidQueryParam",
+        400,
+        "Request query param is not valid",
+        {"detailedErrorMessage": "limit: not an integer"},
+    ),
+    (
+        errors.InvalidPathParam("key: empty"),
+        "InvalidPathParam",
+        400,
+        "Request path param is not valid",
+        {"detailedErrorMessage": "key: empty"},
+    ),
+    (
+        InvalidOperation("setName", ConnectorStatus.PROCESSING),
+        "InvalidOperation",
+        400,
+        "setName is not allowed while the ConnectorStaged is in status Processing",
+        {},
+    ),
+    (
+        InvalidOperation("unlist", ConnectorStatus.DRAFT, "Only a certified and listed Connector can be unlisted"),
+        "InvalidOperation",
+        400,
+        "Only a certified and listed Connector can be unlisted",
+        {},
+    ),
+    (
+        InvalidOperation.preview_not_pending("PreviewableSucceeded", ConnectorStatus.DRAFT, IsPreviewable.TRUE),
+        "InvalidOperation",
+        400,
+        "PreviewableSucceeded is not allowed while isPreviewable is true (only while pending)",
+        {},
+    ),
+    (
+        errors.ConcurrentModification("id-1", "k1", 7, 1),
+        "ConcurrentModification",
+        409,
+        "Object id=id-1 or key=k1 has a different version than expected. Expected: 7 - Actual: 1",
+        {"expectedVersion": 7, "currentVersion": 1},
+    ),
+    (
+        errors.ConcurrentModification("id-1", None, 7, None),
+        "ConcurrentModification",
+        409,
+        "Object id=id-1 or key= has a different version than expected. Expected: 7 - Actual: None",
+        {"expectedVersion": 7},
+    ),
+    (
+        errors.ConnectorStagedNotPrivate("id-1", "k1"),
+        "ConnectorStagedNotPrivate",
+        400,
+        "The operation is not valid because ConnectorStaged with id=id-1 or key=k1 is not private",
+        {},
+    ),
+    (
+        errors.ConnectorStagedPreviewRequestUnderProcess(),
+        "ConnectorStagedPreviewRequestUnderProcess",
+        400,
+        "The ConnectorStaged preview request is already in progress",
+        {},
+    ),
+    (
+        errors.ConnectorStagedInCertification(),
+        "ConnectorStagedInCertification",
+        400,
+        "The ConnectorStaged is already in certification",
+        {},
+    ),
+    (
+        errors.ConnectorAlreadyCertified(),
+        "ConnectorAlreadyCertified",
+        400,
+        "The ConnectorStaged is already certified",
+        {},
+    ),
+    (
+        errors.ConnectorStagedNotPreviewable("id-1", None, 3),
+        "ConnectorStagedNotPreviewable",
+        400,
+        "Connector id=id-1 or key= with version 3 is not previewable",
+        {},
+    ),
+    (
+        ResourceNotFound(id="id-1"),
+        "ResourceNotFound",
+        404,
+        "The Resource with ID 'id-1' was not found.",
+        {},
+    ),
+    (
+        ResourceNotFound(key="k1"),
+        "ResourceNotFound",
+        404,
+        "The Resource with key 'k1' was not found.",
+        {},
+    ),
+    (
+        errors.DuplicateField("key", "k1"),
+        "DuplicateField",
+        400,
+        "A duplicate value k1 exists for field key.",
+        {"field": "key", "duplicateValue": "k1"},
+    ),
+    (
+        errors.DeploymentUnsupportedRegion("us-east-2.aws"),
+        "DeploymentUnsupportedRegion",
+        400,
+        "Deployment unsupported region us-east-2.aws",
+        {},
+    ),
+    (
+        errors.ConnectorReferenceNotFound("connector-key", 2),
+        "ConnectorReferenceNotFound",
+        400,
+        "Connector 'connector-key' with version 2 not found",
+        {},
+    ),
+]
+
+
+class TestEveryError:
+    """Each error's code, HTTP status, message and extra fields, one example per message form."""
+
+    @pytest.mark.parametrize(
+        ("error", "code", "status_code", "message", "extras"),
+        EXAMPLES,
+        ids=lambda value: type(value).__name__ if isinstance(value, DomainError) else "",
+    )
+    def test_code_status_message_and_extras(
+        self, error: DomainError, code: str, status_code: int, message: str, extras: dict[str, object]
+    ) -> None:
+        """The error carries its documented code, HTTP status, filled-in message and extras (absent ones left out)."""
+        assert (error.code, error.status_code, error.message, error.wire_extras()) == (
+            code,
+            status_code,
+            message,
+            extras,
+        )
+
+    def test_every_class_has_an_example(self) -> None:
+        """The examples above cover every error class."""
+        assert {type(error) for error, *_ in EXAMPLES} == set(ERROR_CLASSES)
+
+    def test_a_subclass_without_a_message_has_none(self) -> None:
+        """A subclass that does not implement message raises NotImplementedError when asked for one."""
+
+        @attrs.frozen(field_transformer=typed)
+        class Undocumented(DomainError):
+            code: ClassVar[str] = "Undocumented"
+
+        with pytest.raises(NotImplementedError):
+            _ = Undocumented().message
+
+    def test_str_without_detail_is_code_and_message_only(self) -> None:
+        """An error with an empty detail reads as its code and message, with no empty parentheses."""
+        assert str(errors.InvalidQueryParam("")) == "InvalidQueryParam: Request query param is not valid"
 
 
 class TestInputName:
