@@ -48,6 +48,8 @@ from .errors import DomainError, InvalidJsonInput
 from .events import ServiceEvent
 
 __all__ = [
+    "INT64_MAX",
+    "INT64_MIN",
     "RECORD_ONLY_FIELDS",
     "InvalidInput",
     "configure_converter",
@@ -122,15 +124,26 @@ RECORD_ONLY_FIELDS: Final = frozenset(map(_camel, _NOT_ON_THE_WIRE))
 # --- Structure hooks ---------------------------------------------------------
 
 
+#: A UTF-16 surrogate: a str holding one alone cannot be written as UTF-8 (JSON text).
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+#: The API's integers are int64 (the RAML ``format: int64``).
+INT64_MIN: Final = -(2**63)
+INT64_MAX: Final = 2**63 - 1
+
+
 def _str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise _WrongType("a string", value)
+    if _SURROGATE.search(value) is not None:
+        raise ValueError("expected valid Unicode, got a string with a lone surrogate")
     return value
 
 
 def _int(value: Any, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType("an integer", value)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError("expected a signed 64-bit integer, got one out of that range")
     return value
 
 

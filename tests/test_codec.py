@@ -20,8 +20,9 @@ import attrs
 import cattrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from connector_domain import errors, model
+from connector_domain import codec, errors, model
 from connector_domain.actions import (
     ACTIONS,
     AddCertificationComment,
@@ -1882,3 +1883,39 @@ class TestJsonBackends:
             'assert codec.dumps(u) == \'{"version":1,"actions":[{"action":"unlist"}]}\', codec.dumps(u)\n'
         )
         subprocess.run([sys.executable, "-c", script], check=True, cwd=Path(__file__).parent.parent)
+
+
+class TestWhatCanBeWritten:
+    """from_wire refuses every value dumps could not write back: lone surrogates, integers past int64."""
+
+    @pytest.mark.parametrize("version", [2**63, -(2**63) - 1, 10**30])
+    def test_an_integer_past_int64_is_refused(self, version):
+        """An integer the API's int64 cannot hold is refused at its path."""
+        assert problems_of({"version": version, "actions": []}, ConnectorUpdate) == [
+            ("version", "expected a signed 64-bit integer, got one out of that range")
+        ]
+
+    def test_the_int64_limits_themselves_are_read(self):
+        """The smallest and largest int64 are read as they are."""
+        for version in (codec.INT64_MIN, codec.INT64_MAX):
+            assert from_wire({"version": version, "actions": []}, ConnectorUpdate).version == version
+
+    def test_a_lone_surrogate_is_refused(self):
+        """A string holding a lone surrogate is refused at its path, as loads refuses it."""
+        assert problems_of(action("setName", name="a\ud800b"), UpdateAction) == [
+            ("name", "expected valid Unicode, got a string with a lone surrogate")
+        ]
+        assert from_wire(action("setName", name="\U0001f600"), UpdateAction) == SetName(name="\U0001f600")
+
+    @given(
+        name=st.text(alphabet=st.characters(exclude_categories=()), max_size=6),
+        contributors=st.integers(min_value=-(2**70), max_value=2**70),
+    )
+    def test_whatever_is_read_can_be_written(self, name, contributors):
+        """For any strings and integers, a document from_wire accepts is one dumps writes back unchanged."""
+        document = {"version": contributors, "actions": [{"action": "setName", "name": name}]}
+        try:
+            update = from_wire(document, ConnectorUpdate)
+        except InvalidInput:
+            return
+        assert loads(dumps(update), ConnectorUpdate) == update
