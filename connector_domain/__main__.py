@@ -35,7 +35,7 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
-from .mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION
+from .mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION, MAX_BODY
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
@@ -153,6 +153,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         project=args.project,
         region=args.region,
         allowed_hosts=args.allowed_host,
+        max_body=args.max_body,
     )
     return 0
 
@@ -163,6 +164,13 @@ def _aware_datetime(text: str) -> datetime:
         return codec.read_datetime(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _bytes(text: str) -> int:
+    """``--max-body``: a positive number of bytes."""
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
+    return int(text)
 
 
 def _port(text: str) -> int:
@@ -283,6 +291,13 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="a host name requests may address the mock by, besides loopback names and the --host address "
         "(repeatable; for a mock served from a container or to a team)",
+    )
+    serve.add_argument(
+        "--max-body",
+        type=_bytes,
+        default=MAX_BODY,
+        metavar="BYTES",
+        help=f"the largest request body read; a larger one is refused with 413 (default: {MAX_BODY}, 1 MiB)",
     )
     serve.set_defaults(run=_run_serve)
     return parser

@@ -538,3 +538,41 @@ class TestTheMockStaysTheUsersOwn:
         with serving(app) as url, checked_client(url) as client:
             assert client.get("/connectors/drafts", headers={"Host": "mock.team.example:8080"}).status_code == 200
             error(client.get("/connectors/drafts", headers={"Host": "other.example"}), 400, "HostNotAllowed")
+
+
+class TestBodyLimit:
+    """A body above --max-body is 413 before it is read whole, and nothing is stored."""
+
+    def test_a_large_body_is_refused_by_its_length(self) -> None:
+        """A body whose Content-Length passes the limit is 413 PayloadTooLarge; nothing is created."""
+        app = create_app(Store(clock=SimulatedClock(START)), max_body=1000)
+        big = {**DRAFT, "description": "x" * 2000}
+        with serving(app) as url, checked_client(url) as client:
+            body = error(client.post("/connectors/drafts", json=big), 413, "PayloadTooLarge")
+            assert "1000 bytes" in body["message"]
+            assert client.post("/connectors/drafts", json=DRAFT).status_code == 201
+            assert client.get("/connectors/drafts").json()["total"] == 1
+
+    def test_a_chunked_body_is_refused_as_it_passes_the_limit(self) -> None:
+        """A body sent in chunks, with no Content-Length, is refused once it passes the limit."""
+        app = create_app(Store(clock=SimulatedClock(START)), max_body=1000)
+
+        def chunks() -> Iterator[bytes]:
+            yield json.dumps({**DRAFT, "description": "x" * 600})[:-1].encode()
+            yield b', "name2": "' + b"y" * 600 + b'"}'
+
+        with serving(app) as url, checked_client(url) as client:
+            answer = client.post("/connectors/drafts", content=chunks())
+            assert "content-length" not in answer.request.headers
+            error(answer, 413, "PayloadTooLarge")
+            assert client.get("/connectors/drafts").json()["total"] == 0
+
+    def test_the_default_is_one_mebibyte(self) -> None:
+        """Without a limit given, 1 MiB passes and a body past it does not."""
+        from connector_domain.mock.defaults import MAX_BODY
+
+        assert MAX_BODY == 1024 * 1024
+        with serving(create_app(Store(clock=SimulatedClock(START)))) as url, checked_client(url) as client:
+            fits = {**DRAFT, "description": "x" * (MAX_BODY - 1000)}
+            assert client.post("/connectors/drafts", json=fits).status_code == 201
+            error(client.post("/connectors/drafts", content=b" " * (MAX_BODY + 1)), 413, "PayloadTooLarge")

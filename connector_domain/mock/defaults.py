@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION"]
+__all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "MAX_BODY"]
 
 #: The project key every request acts as (``serve --project``).
 DEFAULT_PROJECT: Final = "mock-project"
@@ -12,3 +12,5 @@ DEFAULT_PROJECT: Final = "mock-project"
 DEFAULT_REGION: Final = "europe-west1.gcp"
 #: The ``userId`` that ``addCertificationComment`` records when the app is given no author.
 DEFAULT_AUTHOR: Final = "mock-project"
+#: The largest request body the mock reads: 1 MiB (``serve --max-body``; mock-service.md, decision).
+MAX_BODY: Final = 1024 * 1024

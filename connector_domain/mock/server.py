@@ -56,7 +56,7 @@ from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
-from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
+from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, MAX_BODY
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
@@ -151,6 +151,7 @@ def create_app(
     project: str = DEFAULT_PROJECT,
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
+    max_body: int = MAX_BODY,
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -160,7 +161,8 @@ def create_app(
     acts as the project *project* of *region*: it owns the drafts it creates,
     and searches as ``{region}:{project}``. A request's ``Host`` (and its
     ``Origin``, when it has one) must be a loopback name, the address the
-    server listens on, or one of *allowed_hosts* (``_Edge``).
+    server listens on, or one of *allowed_hosts*; a body above *max_body*
+    bytes is refused with 413 before it is read whole (``_Edge``).
     """
     caller = f"{region}:{project}"
     check_project_identifier(caller)
@@ -313,7 +315,9 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(_Edge, allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts))],
+        middleware=[
+            Middleware(_Edge, allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts), max_body=max_body)
+        ],
         exception_handlers={
             codec.InvalidInput: invalid_input,
             404: no_endpoint,
@@ -344,6 +348,9 @@ class _Edge:
       ``Origin`` of any other host, ``null`` included, is refused (403),
       against a web page's cross-site form or ``text/plain`` post (the
       official clients and curl send no ``Origin``);
+    - a body above ``max_body`` bytes is 413 ``PayloadTooLarge``: at once by
+      its ``Content-Length``, or as soon as a chunked body passes the limit,
+      so it is never held whole, and nothing is stored;
     - ``X-Correlation-ID`` is echoed on the response, or one is generated;
     - a trailing slash names the same resource as the path without it;
     - a fault that reaches this far is answered with the reference's
@@ -351,9 +358,10 @@ class _Edge:
       the server's log.
     """
 
-    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] = frozenset()) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] = frozenset(), max_body: int = 0) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
+        self.max_body = max_body
 
     def _allowed(self, name: str, scope: Scope) -> bool:
         if name in self.allowed_hosts or name == "localhost":
@@ -377,7 +385,13 @@ class _Edge:
             origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
             if origin_host is None or not self._allowed(_host_name(origin_host), scope):
                 return _envelope(403, "CrossSiteRequestRefused", "This mock answers no request from another site.")
+        length = headers.get(b"content-length")
+        if self.max_body and length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return self._too_large()
         return None
+
+    def _too_large(self) -> Response:
+        return _envelope(413, "PayloadTooLarge", f"The request body is larger than {self.max_body} bytes.")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -394,6 +408,16 @@ class _Edge:
             scope = {**scope, "path": path[:-1], "raw_path": None}  # one slash; "//" stays, a 404
         correlation = _correlation_id(scope)
         started = False
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if self.max_body and received > self.max_body:
+                    raise _TooLarge
+            return message
 
         async def send_with_id(message: Message) -> None:
             nonlocal started
@@ -404,13 +428,21 @@ class _Edge:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, bounded_receive, send_with_id)
+        except _TooLarge:
+            if started:
+                raise
+            await self._too_large()(scope, receive, send_with_id)
         except Exception:
             _log.exception("the mock failed on %s %s", scope.get("method"), path)
             if started:
                 raise
             answer = _envelope(500, "General", "The mock failed to answer this request; its log has the details.")
             await answer(scope, receive, send_with_id)
+
+
+class _TooLarge(Exception):
+    """A body passed the mock's limit while it was being read."""
 
 
 def _host_name(host: str) -> str:
@@ -443,9 +475,16 @@ def serve(
     project: str = DEFAULT_PROJECT,
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
+    max_body: int = MAX_BODY,
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time."""
-    app = create_app(simulation=simulation or Manual(), project=project, region=region, allowed_hosts=allowed_hosts)
+    app = create_app(
+        simulation=simulation or Manual(),
+        project=project,
+        region=region,
+        allowed_hosts=allowed_hosts,
+        max_body=max_body,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
