@@ -70,9 +70,11 @@ __all__ = [
     "Check",
     "WrongTypeError",
     "at_least_one",
+    "bounded",
     "checked",
     "checked_items",
     "non_empty",
+    "shown",
     "typed",
     "utc_millisecond",
 ]
@@ -106,6 +108,15 @@ def utc_millisecond(value: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def shown(value: object) -> str:
+    """*value*'s ``repr`` for a message, cut after 60 characters: a refusal never repeats a long input whole."""
+    text = repr(value)
+    if len(text) <= 60:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters written"
+    return f"{text[:60]}... ({size})"
+
+
 # --- Checks beyond the type ------------------------------------------------------
 
 
@@ -129,6 +140,20 @@ def checked(check: Check, **kwargs: Any) -> Any:
 def checked_items(item_check: Check, **kwargs: Any) -> Any:
     """An attrs tuple field whose every item must also pass *item_check*."""
     return attrs.field(metadata={"item_check": item_check}, **kwargs)
+
+
+def bounded(max_items: int, **kwargs: Any) -> Any:
+    """An attrs tuple field of at most *max_items* items (``maxItems``).
+
+    The length is checked before any item, in the constructor and in the
+    codec, which refuses a longer JSON array without reading its items.
+    """
+    return attrs.field(metadata={"max_items": max_items}, **kwargs)
+
+
+def too_many(max_items: int, count: int) -> ValueError:
+    """The refusal of *count* items where at most *max_items* are allowed."""
+    return ValueError(f"must contain at most {max_items} items, not {count}")
 
 
 def non_empty(value: Any) -> None:
@@ -165,10 +190,11 @@ def _typed_field(cls: type, field: attrs.Attribute[Any], namespace: dict[str, An
         if item_check is not None or check is not None:
             raise TypeError(f"{where}: a datetime takes no checks")
         return field.evolve(type=t, converter=_moment(where, optional=optional))
+    max_items = field.metadata.get("max_items")
     if typing.get_origin(inner) is tuple:
-        validator = _tuple_validator(where, inner, optional=optional)
-    elif item_check is not None:
-        raise TypeError(f"{where}: item checks are for tuples, not {t!r}")
+        validator = _tuple_validator(where, inner, optional=optional, max_items=max_items)
+    elif item_check is not None or max_items is not None:
+        raise TypeError(f"{where}: item checks and bounds are for tuples, not {t!r}")
     else:
         validator = _instance_validator(where, t)
     if check is not None or item_check is not None:
@@ -220,7 +246,7 @@ def _describe(kinds: tuple[type, ...]) -> str:
 
 
 def _wrong(where: str, expected: str, value: Any) -> WrongTypeError:
-    return WrongTypeError(f"{where}: expected {expected}, got {type(value).__name__} {value!r}")
+    return WrongTypeError(f"{where}: expected {expected}, got {type(value).__name__} {shown(value)}")
 
 
 def _one(kinds: tuple[type, ...]) -> _Kinds:
@@ -246,7 +272,7 @@ def _instance_validator(where: str, t: Any) -> _Validator:
     return validate
 
 
-def _tuple_validator(where: str, t: Any, *, optional: bool) -> _Validator:
+def _tuple_validator(where: str, t: Any, *, optional: bool, max_items: int | None) -> _Validator:
     args = typing.get_args(t)
     if len(args) != 2 or args[1] is not Ellipsis:
         raise TypeError(f"{where}: a tuple field is tuple[X, ...], not {t!r}")
@@ -259,6 +285,8 @@ def _tuple_validator(where: str, t: Any, *, optional: bool) -> _Validator:
             return
         if not isinstance(value, tuple):
             raise _wrong(where, outer, value)
+        if max_items is not None and len(value) > max_items:
+            raise _named(too_many(max_items, len(value)), where)
         for item in value:
             if not isinstance(item, accepted) or (refused and isinstance(item, refused)):
                 index = next(i for i, v in enumerate(value) if v is item)

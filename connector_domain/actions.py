@@ -12,11 +12,11 @@ Source: ``connect-api-facts.md`` (Update actions).
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
 import attrs
 
-from ._fields import at_least_one, checked, non_empty, typed
+from ._fields import at_least_one, bounded, checked, non_empty, typed
 from .model import (
     IntegrationType,
     Region,
@@ -26,6 +26,7 @@ from .model import (
 )
 
 __all__ = [
+    "MAX_ACTIONS",
     "ACTIONS",
     "ACTION_TYPES",
     "CONTENT_ACTIONS",
@@ -280,9 +281,17 @@ def input_name(kind: type) -> str:
     return action_name(kind) if kind in ACTION_TYPES else kind.__name__
 
 
+#: The most update actions one request may carry: the Composable Commerce API's limit (mock-service.md, decision).
+MAX_ACTIONS: Final = 500
+
+
 @attrs.frozen(kw_only=True, field_transformer=typed)
 class ConnectorUpdate:
-    """An update request: the version the caller expects, and the actions to apply in order."""
+    """An update request: the version the caller expects, and the actions to apply in order.
+
+    At most ``MAX_ACTIONS`` (500) actions: more is refused, by the constructor
+    and by the codec before it reads any of them.
+    """
 
     version: int
-    actions: tuple[UpdateAction, ...]
+    actions: tuple[UpdateAction, ...] = bounded(MAX_ACTIONS)

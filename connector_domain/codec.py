@@ -11,7 +11,8 @@
 - ``to_wire(obj)`` writes JSON-ready data (only str, int, float, bool, list,
   dict), camelCase, absent optionals omitted, datetimes as the API writes
   them (``2023-08-08T17:00:59.327Z``).
-- ``loads`` and ``dumps`` do the same from and to JSON text.
+- ``loads`` and ``dumps`` do the same from and to JSON text; ``parse_json``
+  reads JSON text alone, the same with orjson and without it.
 - ``error_response(error)`` writes the ErrorResponse envelope.
 
 The two fields of ``ConnectorStaged`` that the wire cannot carry
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -42,7 +44,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.strategies import configure_tagged_union
 
 from . import model
-from ._fields import PartProblems
+from ._fields import PartProblems, shown, too_many
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .errors import DomainError, InvalidJsonInput
 from .events import ServiceEvent
@@ -50,6 +52,8 @@ from .events import ServiceEvent
 __all__ = [
     "INT64_MAX",
     "INT64_MIN",
+    "MAX_DEPTH",
+    "MAX_PROBLEMS",
     "RECORD_ONLY_FIELDS",
     "InvalidInput",
     "configure_converter",
@@ -60,6 +64,7 @@ __all__ = [
     "from_wire",
     "loads",
     "make_converter",
+    "parse_json",
     "read_datetime",
     "record_converter",
     "to_record",
@@ -73,16 +78,28 @@ T = TypeVar("T")
 _NOT_ON_THE_WIRE: Final = frozenset({"published_before", "certification_requested"})
 
 
+#: The most problems an ``InvalidJsonInput`` lists; it counts the others (mock-service.md, decision).
+MAX_PROBLEMS: Final = 100
+
+
 class InvalidInput(ValueError):
     """Raised by ``from_wire`` and ``loads`` for input that does not fit.
 
     ``.error`` is the ``InvalidJsonInput`` value to answer with;
-    ``.problems`` lists ``(path, reason)`` pairs, every one found.
+    ``.problems`` lists ``(path, reason)`` pairs: every one found, up to
+    ``MAX_PROBLEMS``; ``.more`` counts those found past them, which the
+    error's detail mentions (``and 99900 more problems``). An input's
+    problems are found in document order, so the first ones are listed.
     """
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[tuple[str, str]], more: int = 0) -> None:
+        if len(problems) > MAX_PROBLEMS:
+            problems, more = problems[:MAX_PROBLEMS], more + len(problems) - MAX_PROBLEMS
         self.problems = problems
+        self.more = more
         detail = "; ".join(f"{path}: {reason}" for path, reason in problems)
+        if more:
+            detail += f"; and {more} more problem{'s' if more > 1 else ''}"
         self.error = InvalidJsonInput(detail)
         super().__init__(detail)
 
@@ -140,6 +157,9 @@ def _str(value: Any, _: type) -> str:
 
 
 def _int(value: Any, _: type) -> int:
+    if isinstance(value, float) and value.is_integer() and not INT64_MIN <= value <= INT64_MAX:
+        # A JSON integer past uint64 reads as a double (see parse_json): it is out of range, not a fraction.
+        raise ValueError("expected a signed 64-bit integer, got one out of that range")
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType("an integer", value)
     if not INT64_MIN <= value <= INT64_MAX:
@@ -212,7 +232,7 @@ def _enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         return by_value[value]
     except KeyError:
         allowed = ", ".join(repr(v) for v in by_value)
-        raise ValueError(f"{value!r} is not one of {allowed}") from None
+        raise ValueError(f"{shown(value)} is not one of {allowed}") from None
 
 
 def _is_homogeneous_tuple(t: Any) -> bool:
@@ -228,17 +248,25 @@ def _tuple_of(item_type: Any, item_hook: Callable[[Any, Any], Any]) -> Callable[
         if not isinstance(value, list | tuple):
             raise _WrongType("an array", value)
         items = []
-        errors = []
+        errors: list[Exception] = []
+        unlisted = 0
         for index, item in enumerate(value):
             try:
                 items.append(item_hook(item, item_type))
             except Exception as exc:
-                exc.__notes__ = [
-                    *getattr(exc, "__notes__", []),
-                    IterableValidationNote(f"Structuring {t} @ index {index}", index, item_type),
-                ]
-                errors.append(exc)
+                # Past the problems an error lists, the rest are only counted: noting each
+                # would cost more than checking it, for an array of 100,000 bad items.
+                if len(errors) < MAX_PROBLEMS:
+                    exc.__notes__ = [
+                        *getattr(exc, "__notes__", []),
+                        IterableValidationNote(f"Structuring {t} @ index {index}", index, item_type),
+                    ]
+                    errors.append(exc)
+                else:
+                    unlisted += _count(exc)
         if errors:
+            if unlisted:
+                errors.append(_Unlisted(unlisted))
             raise IterableValidationError(f"While structuring {t!r}", errors, t)
         return tuple(items)
 
@@ -303,7 +331,8 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
     """
     check = field.metadata.get("check")
     item_check = field.metadata.get("item_check")
-    if check is None and item_check is None:
+    max_items = field.metadata.get("max_items")
+    if check is None and item_check is None and max_items is None:
         return None
     t = field.type
     if type(None) in get_args(t):  # X | None: a null never reaches the hook
@@ -313,7 +342,20 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
         hook = _tuple_of(item_type, _checked(conv.get_structure_hook(item_type), item_check))
     else:
         hook = conv.get_structure_hook(t)
+    if max_items is not None:
+        hook = _at_most(hook, max_items)
     return hook if check is None else _checked(hook, check)
+
+
+def _at_most(hook: Callable[[Any, Any], Any], max_items: int) -> Callable[[Any, Any], Any]:
+    """*hook*, after a check of the array's length: a longer array is refused before its items are read."""
+
+    def structure(value: Any, t: Any) -> Any:
+        if isinstance(value, list | tuple) and len(value) > max_items:
+            raise too_many(max_items, len(value))
+        return hook(value, t)
+
+    return structure
 
 
 def _class_hook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any, type], Any]:
@@ -379,7 +421,7 @@ def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Cal
         if not isinstance(tag, str):
             raise _at_field(tag_name, _WrongType("a string", tag), union)
         if tag not in tags:
-            raise _at_field(tag_name, ValueError(f"unknown {kind} {tag!r}"), union)
+            raise _at_field(tag_name, ValueError(f"unknown {kind} {shown(tag)}"), union)
         return tagged(value, t)
 
     conv.register_structure_hook(union, structure)
@@ -462,8 +504,34 @@ def _reason(exc: BaseException) -> str:
     return f"invalid value ({type(exc).__name__}: {exc})"
 
 
-def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
-    """Every (path, reason) under *exc*, as ``cattrs.transform_error`` walks it, with wire names."""
+class _Unlisted(Exception):
+    """Stands for *count* problems of an array that were counted, not noted (see ``_tuple_of``)."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} more problems")
+        self.count = count
+
+
+def _count(exc: BaseException) -> int:
+    """How many problems *exc* holds: what ``_problems`` would list, without writing them."""
+    if isinstance(exc, _Unlisted):
+        return exc.count
+    if isinstance(exc, PartProblems):
+        return len(exc.problems)
+    if isinstance(exc, IterableValidationError | ClassValidationError):
+        return sum(map(_count, exc.exceptions))
+    return 1
+
+
+def _problems(exc: BaseException, path: str, out: list[tuple[str, str]]) -> int:
+    """Append to *out* each (path, reason) under *exc* until it holds ``MAX_PROBLEMS``; return how many more.
+
+    Paths as ``cattrs.transform_error`` walks them, with wire names.
+    """
+    if len(out) >= MAX_PROBLEMS:
+        return _count(exc)
+    if isinstance(exc, _Unlisted):
+        return exc.count
     if isinstance(exc, IterableValidationError):
         iterable_notes, others = exc.group_exceptions()
         located = [(sub, f"{path}[{note.index}]") for sub, note in iterable_notes]
@@ -472,15 +540,19 @@ def _problems(exc: BaseException, path: str) -> list[tuple[str, str]]:
         # Notes carry Python names; the wire's are their camelCase.
         located = [(sub, f"{path}.{_camel(note.name)}" if path else _camel(note.name)) for sub, note in class_notes]
     elif isinstance(exc, PartProblems):
-        return [(f"{path}.{part}" if path else part, reason) for part, reason in exc.problems]
+        parts = [(f"{path}.{part}" if path else part, reason) for part, reason in exc.problems]
+        room = MAX_PROBLEMS - len(out)
+        out.extend(parts[:room])
+        return len(parts[room:])
     else:
-        return [(path or "$", _reason(exc))]
-    out = []
+        out.append((path or "$", _reason(exc)))
+        return 0
+    more = 0
     for sub, sub_path in located:
-        out.extend(_problems(sub, sub_path))
+        more += _problems(sub, sub_path, out)
     for sub in others:
-        out.extend(_problems(sub, path))
-    return out
+        more += _problems(sub, path, out)
+    return more
 
 
 # --- The API -------------------------------------------------------------------
@@ -506,7 +578,9 @@ def _structure(conv: Converter, data: Any, cls: Any) -> Any:
     try:
         return conv.structure(data, cls)
     except Exception as exc:
-        raise InvalidInput(_problems(exc, "")) from None
+        problems: list[tuple[str, str]] = []
+        more = _problems(exc, "", problems)
+        raise InvalidInput(problems, more) from None
 
 
 def to_wire(obj: Any) -> Any:
@@ -560,18 +634,55 @@ def loads(text: str | bytes, cls: type[T]) -> T: ...
 @overload
 def loads(text: str | bytes, cls: object) -> Any: ...  # a union such as UpdateAction or ServiceEvent
 def loads(text: str | bytes, cls: Any) -> Any:
-    """Read JSON text as a *cls*; malformed JSON is an ``InvalidInput`` too.
+    """Read JSON text as a *cls*: ``parse_json``, then ``from_wire``; either's refusal is an ``InvalidInput``."""
+    return from_wire(parse_json(text), cls)
 
-    With the ``fast`` extra installed (orjson), orjson parses the text; else the
-    standard library does. Both refuse the same malformed text, but for
-    orjson's stricter limits (no ``NaN``, integers within 64 bits), which no
-    field of the API needs.
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON text as JSON-like data, the same with orjson (the ``fast`` extra) and without it.
+
+    What the codec reads is JSON as RFC 8259 and orjson define it, and no
+    more, whichever parser reads it:
+
+    - UTF-8 only, without a byte order mark, and no lone surrogate, escaped
+      or not (a ``str`` holding one cannot be written back);
+    - no ``NaN`` or ``Infinity``, and no number too large for a double;
+    - an integer in the range of ``int64`` or ``uint64`` reads as an ``int``,
+      a larger one as a ``float`` (as orjson reads it);
+    - at most ``MAX_DEPTH`` (64) nested arrays and objects.
+
+    Anything else raises ``InvalidInput`` at ``$``, saying what is wrong.
     """
     try:
         data = _parse_json(text)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise InvalidInput([("$", f"not valid JSON ({exc})")]) from None
-    return from_wire(data, cls)
+    # One container per opening bracket at most: a text with few brackets needs no walk.
+    brackets = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
+    if brackets > MAX_DEPTH and _depth(data) > MAX_DEPTH:
+        raise InvalidInput([("$", f"nested deeper than {MAX_DEPTH} arrays and objects")])
+    return data
+
+
+#: The deepest nesting of arrays and objects the codec reads (decision: the API's documents nest a few levels).
+MAX_DEPTH: Final = 64
+
+
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest in *data* (a scalar: 0); without recursion, and stops past ``MAX_DEPTH``."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = value.values()
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        pending.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
 
 
 def dumps(obj: Any) -> str:
@@ -580,7 +691,12 @@ def dumps(obj: Any) -> str:
 
 
 def _stdlib_parse_json(text: str | bytes) -> Any:
-    data = json.loads(text)
+    """``json.loads``, held to what orjson reads (see ``parse_json``)."""
+    if isinstance(text, bytes | bytearray):
+        if text.startswith(b"\xef\xbb\xbf"):  # json.loads would take bytes for UTF-8 with a BOM
+            raise ValueError("a UTF-8 byte order mark (BOM) is not JSON text")
+        text = text.decode()  # UTF-8 only: json.loads would also guess UTF-16 and UTF-32
+    data = json.loads(text, parse_int=_orjson_int, parse_float=_finite_float, parse_constant=_no_constant)
     # The stdlib reads a lone surrogate escape ("\\ud800") into a str that no
     # UTF-8 writer can write back; orjson refuses it. Refuse it here too.
     try:
@@ -588,6 +704,30 @@ def _stdlib_parse_json(text: str | bytes) -> Any:
     except UnicodeEncodeError:
         raise ValueError("a string holds a lone surrogate") from None
     return data
+
+
+_UINT64_MAX: Final = 2**64 - 1
+
+
+def _orjson_int(text: str) -> int | float:
+    # 20 digits and a sign hold every int64 and uint64; int() of a longer text may hit
+    # Python's limit on digits, and orjson reads such a number as a double anyway.
+    if len(text) <= 21:
+        value = int(text)
+        if INT64_MIN <= value <= _UINT64_MAX:
+            return value
+    return _finite_float(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]}{'...' if len(text) > 40 else ''} is too large for a double")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _stdlib_write_json(data: Any) -> str:

@@ -26,7 +26,7 @@ from typing import Final
 
 import attrs
 
-from ._fields import PartProblems, WrongTypeError, checked, checked_items, typed, utc_millisecond
+from ._fields import PartProblems, WrongTypeError, checked, checked_items, shown, typed, utc_millisecond
 
 __all__ = [
     "APPLICATION_NAME_PATTERN",
@@ -173,9 +173,9 @@ def _check_pattern(value: object, pattern: re.Pattern[str], *, min_len: int = 0,
         raise TypeError(f"expected a string, got {type(value).__name__}")
     # fullmatch, not match with $: "$" also matches before a trailing newline.
     if pattern.fullmatch(value) is None:
-        raise ValueError(f"{value!r} does not match {_WIRE_PATTERN.get(pattern.pattern, pattern.pattern)}")
+        raise ValueError(f"{shown(value)} does not match {_WIRE_PATTERN.get(pattern.pattern, pattern.pattern)}")
     if max_len and not min_len <= len(value) <= max_len:
-        raise ValueError(f"{value!r} must be {min_len} to {max_len} characters long, not {len(value)}")
+        raise ValueError(f"{shown(value)} must be {min_len} to {max_len} characters long, not {len(value)}")
 
 
 def check_key(value: object) -> None:
@@ -203,9 +203,8 @@ def check_repository_url(value: object) -> None:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
     if GITHUB_URL_PATTERN.fullmatch(value) is None:
-        raise ValueError(
-            f"{value!r} is not a GitHub repository URL (https://github.com/owner/repo or git@github.com:owner/repo)"
-        )
+        expected = "https://github.com/owner/repo or git@github.com:owner/repo"
+        raise ValueError(f"{shown(value)} is not a GitHub repository URL ({expected})")
 
 
 def check_repository_tag(value: object) -> None:

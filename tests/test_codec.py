@@ -1919,3 +1919,297 @@ class TestWhatCanBeWritten:
         except InvalidInput:
             return
         assert loads(dumps(update), ConnectorUpdate) == update
+
+    @given(data=st.data(), document=cds.drafts().map(to_wire))
+    def test_a_generated_document_read_can_be_written(self, data, document):
+        """Any draft with one of its strings or integers replaced by any string or integer, lone surrogates
+        and integers past int64 included: from_wire refuses it, or dumps writes it and loads reads it back."""
+        leaves = list(_scalar_paths(document))
+        path, old = data.draw(st.sampled_from(leaves), label="leaf")
+        new: Any = data.draw(
+            st.text(alphabet=st.characters(exclude_categories=()), max_size=4)
+            if isinstance(old, str)
+            else st.integers(min_value=-(2**70), max_value=2**70),
+            label="value",
+        )
+        _set(document, path, new)
+        try:
+            draft = from_wire(document, model.ConnectorStagedDraft)
+        except InvalidInput:
+            return
+        assert loads(dumps(draft), model.ConnectorStagedDraft) == draft
+
+
+def _scalar_paths(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    """Each (path, value) of a string or integer (not a boolean) in a JSON-like document."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _scalar_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _scalar_paths(item, (*path, index))
+    elif isinstance(value, str | int) and not isinstance(value, bool):
+        yield path, value
+
+
+def _set(document: Any, path: tuple[Any, ...], value: Any) -> None:
+    for step in path[:-1]:
+        document = document[step]
+    document[path[-1]] = value
+
+
+class TestBounds:
+    """Everything a request sends is bounded (mock-service.md, The HTTP edge): actions, problems, nesting."""
+
+    def test_at_most_500_actions(self):
+        """501 actions are refused at ``actions``, by the codec and by the constructor; 500 are read."""
+        unlist = {"action": "unlist"}
+        assert len(from_wire({"version": 1, "actions": [unlist] * 500}, ConnectorUpdate).actions) == 500
+        assert problems_of({"version": 1, "actions": [unlist] * 501}, ConnectorUpdate) == [
+            ("actions", "must contain at most 500 items, not 501")
+        ]
+        with pytest.raises(ValueError, match=r"ConnectorUpdate.actions: must contain at most 500 items, not 501"):
+            ConnectorUpdate(version=1, actions=(Unlist(),) * 501)
+
+    def test_the_actions_are_not_read_past_the_bound(self):
+        """Too many actions is the one problem reported, however bad each action is."""
+        assert problems_of({"version": "x", "actions": [{"action": "nope"}] * 100_000}, ConnectorUpdate) == [
+            ("version", "expected an integer, got a string"),
+            ("actions", "must contain at most 500 items, not 100000"),
+        ]
+
+    @pytest.mark.parametrize("bad", [0, 1, 99, 100, 101, 250])
+    def test_at_most_100_problems_are_listed_the_rest_counted(self, bad):
+        """Of *bad* problems, the first 100 are listed in document order and the error says how many more."""
+        document = {"version": 1, "actions": [{"action": "nope"}] * bad + [{"action": "unlist"}]}
+        if not bad:
+            assert from_wire(document, ConnectorUpdate).actions == (Unlist(),)
+            return
+        with pytest.raises(InvalidInput) as info:
+            from_wire(document, ConnectorUpdate)
+        listed = min(bad, codec.MAX_PROBLEMS)
+        assert info.value.problems == [(f"actions[{i}].action", "unknown action 'nope'") for i in range(listed)]
+        assert info.value.more == bad - listed
+        detail = info.value.error.detailed_error_message
+        if bad > listed:
+            more = bad - listed
+            assert detail.endswith(f"; and {more} more problem{'s' if more > 1 else ''}")
+        else:
+            assert "more problem" not in detail
+
+    def test_nested_problems_are_counted_exactly(self):
+        """An item with two problems counts two, listed or not."""
+        item = {"action": "setCreatorNoOfContributors", "noOfContributors": "x"}
+        two = {"name": 1, "creator": {"email": 2}, "repository": {"url": "u", "tag": "t"}}
+        with pytest.raises(InvalidInput) as info:
+            from_wire({**two, "integrationTypes": [3] * 150}, model.ConnectorStagedDraft)
+        assert len(info.value.problems) == 100
+        assert info.value.more == 2 + 1 + 150 - 100
+        with pytest.raises(InvalidInput) as info:
+            from_wire({"version": 1, "actions": [item] * 300}, ConnectorUpdate)
+        assert (len(info.value.problems), info.value.more) == (100, 200)
+
+    @given(st.lists(st.sampled_from([None, 1, "nope", {"action": 3}, {"action": "unlist"}]), max_size=400))
+    def test_listed_and_counted_problems_add_up(self, actions):
+        """For any list of actions, good and bad, the listed problems and the count of the rest add up to one
+        problem per bad action, and at most 100 are listed."""
+        bad = sum(1 for item in actions if item != {"action": "unlist"})
+        document = {"version": 1, "actions": actions}
+        if len(actions) > 500 or not bad:
+            return
+        with pytest.raises(InvalidInput) as info:
+            from_wire(document, ConnectorUpdate)
+        assert len(info.value.problems) == min(bad, 100)
+        assert len(info.value.problems) + info.value.more == bad
+
+    def test_a_long_value_is_not_repeated_whole(self):
+        """A refusal quotes a long value cut short, saying how long it was."""
+        url = "https://github.com/a/" + "a" * 10_000 + "!"
+        [(path, reason)] = problems_of(_draft_with(url=url, tag="v1"), model.ConnectorStagedDraft)
+        assert path == "repository.url"
+        assert len(reason) < 300
+        assert "(10022 characters)" in reason
+
+    def test_nesting_deeper_than_64_is_refused(self):
+        """64 nested arrays and objects are read; 65 are refused at $, by either parser."""
+        from connector_domain import codec as c
+
+        for parse in (c._parse_json, c._stdlib_parse_json):
+            for opening, closing in (("[", "]"), ('{"a":', "}")):
+                assert c.MAX_DEPTH == 64
+                ok = opening * 64 + "1" + closing * 64
+                deep = opening * 65 + "1" + closing * 65
+                assert c._depth(parse(ok)) == 64
+                assert c.parse_json(ok) == parse(ok)
+                with pytest.raises(InvalidInput, match="nested deeper than 64"):
+                    c.parse_json(deep)
+                with pytest.raises(InvalidInput, match=r"\$: not valid JSON|nested deeper"):
+                    c.parse_json(opening * 100_000 + closing * 100_000)
+
+    def test_many_shallow_brackets_are_not_deep(self):
+        """Many arrays side by side are not nesting: 500 actions of objects are read."""
+        from connector_domain import codec as c
+
+        text = json.dumps([[{"a": [1]}] for _ in range(1000)])
+        assert c.parse_json(text) == json.loads(text)
+
+
+#: Texts the two parsers could read differently: each is refused by both, or read the same by both.
+_EDGE_TEXTS = [
+    b"\xef\xbb\xbf{}",
+    "\ufeff{}",
+    b"NaN",
+    b"[Infinity]",
+    b"-Infinity",
+    b"1e400",
+    b"[-1e400]",
+    b"1" * 400,
+    b"1" * 5000,
+    b"18446744073709551615",
+    b"18446744073709551616",
+    b"-9223372036854775808",
+    b"-9223372036854775809",
+    b"1e-400",
+    b"-0",
+    b"1E+2",
+    b'"\\ud800"',
+    b'"\xed\xa0\x80"',
+    '"\ud800"',
+    b"\xff",
+    b"\xa0{}",
+    "\u00a0{}",
+    b"{}\x0c",
+    b'"\x1f"',
+    b'"\x7f"',
+    b'{"a":1,"a":2}',
+    "\u2028[]".encode(),
+    b"\x00\x00\x00[",
+    "[]".encode("utf-16"),
+    "[1]".encode("utf-32-le"),
+]
+
+
+def _outcome(parse: Any, text: Any) -> tuple[str, str]:
+    """What *parse* makes of *text*: ("read", the value written back exactly) or ("refused", "")."""
+    try:
+        value = parse(text)
+    except (ValueError, RecursionError):
+        return ("refused", "")
+    return ("read", json.dumps(value))
+
+
+class TestParsersAgree:
+    """orjson and the standard library read the same JSON the same way, and refuse the same text."""
+
+    @pytest.mark.parametrize("text", _EDGE_TEXTS, ids=repr)
+    def test_edge_texts(self, text):
+        """Each edge text: BOMs, NaN, huge numbers, lone surrogates, other encodings, control characters."""
+        from connector_domain import codec as c
+
+        assert _outcome(c._stdlib_parse_json, text) == _outcome(orjson_loads(), text)
+
+    def test_a_bom_is_refused_by_loads(self):
+        """A UTF-8 byte order mark before a document is refused at $, with or without orjson."""
+        with pytest.raises(InvalidInput) as info:
+            loads(b'\xef\xbb\xbf{"version": 1, "actions": []}', ConnectorUpdate)
+        assert [p for p, _ in info.value.problems] == ["$"]
+
+    def test_an_integer_past_uint64_is_out_of_range_at_its_path(self, monkeypatch):
+        """A version of 30 digits reads as a double (as orjson reads it) and is refused as out of range."""
+        from connector_domain import codec as c
+
+        for parse in (c._parse_json, c._stdlib_parse_json):
+            monkeypatch.setattr(c, "_parse_json", parse)
+            with pytest.raises(InvalidInput) as info:
+                loads('{"version": 1000000000000000000000000000000, "actions": []}', ConnectorUpdate)
+            assert info.value.problems == [("version", "expected a signed 64-bit integer, got one out of that range")]
+
+    @given(st.data())
+    def test_generated_texts(self, data):
+        """For any JSON value written with any of the tokens parsers differ on spliced in (BOM, NaN,
+        huge numbers, lone surrogates, control characters, other whitespace), or any bytes at all, both
+        parsers read the same value or both refuse the text; and loads answers the same with either."""
+        from connector_domain import codec as c
+
+        text = data.draw(_hostile_texts(), label="text")
+        assert _outcome(c._stdlib_parse_json, text) == _outcome(orjson_loads(), text)
+        answers = []
+        for parse in (orjson_loads(), c._stdlib_parse_json):
+            original = c._parse_json
+            c._parse_json = parse
+            try:
+                answers.append(_loads_outcome(text))
+            finally:
+                c._parse_json = original
+        assert answers[0] == answers[1]
+
+
+def orjson_loads() -> Any:
+    """orjson's parser (the test extra installs it)."""
+    import orjson
+
+    return orjson.loads
+
+
+def _loads_outcome(text: Any) -> Any:
+    try:
+        return ("read", loads(text, ConnectorUpdate))
+    except InvalidInput as exc:
+        # The parsers word their refusals of malformed text differently; every other reason is the codec's.
+        return ("refused", [(p, "" if p == "$" else r) for p, r in exc.problems])
+
+
+_JSON_VALUES: Any = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=8,
+)
+_TOKENS = st.sampled_from(
+    [
+        "\ufeff",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "1e400",
+        "1" * 30,
+        "18446744073709551616",
+        "\\ud800",
+        "\\udc00\\ud800",
+        "\ud800",
+        "\x00",
+        "\x1f",
+        "\u00a0",
+        "\u2028",
+        "\x0c",
+        "'",
+        ",",
+        "]",
+        "}",
+        "[",
+        '"',
+        "\\",
+    ]
+)
+
+
+@st.composite
+def _hostile_texts(draw: st.DrawFn) -> str | bytes:
+    """JSON text, sometimes an update, with hostile tokens spliced in, as text or any encoding of bytes."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.binary(max_size=20))
+    if draw(st.booleans()):
+        value: Any = {"version": draw(st.integers(-(2**70), 2**70)), "actions": [{"action": "setName", "name": "n"}]}
+    else:
+        value = draw(_JSON_VALUES)
+    text = json.dumps(value, ensure_ascii=draw(st.booleans()))
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(_TOKENS) + text[at:]
+    encoding = draw(st.sampled_from([None, "utf-8", "utf-8-sig", "utf-16", "latin-1"]))
+    if encoding is None:
+        return text
+    return text.encode(encoding, errors="surrogatepass" if encoding.startswith("utf") else "replace")

@@ -144,6 +144,17 @@ class TestErrorEnvelopes:
         error(client.post("/connectors/drafts", json={"name": "x"}), 400, "InvalidJsonInput")
         error(deliver(client, id, "Teleported"), 400, "InvalidJsonInput")
 
+    def test_too_many_actions_or_problems_are_bounded(self, client: httpx.Client) -> None:
+        """501 actions are refused at actions, unread; 300 bad ones list 100 problems and count the rest."""
+        id = created(client)["id"]
+        too_many = act(client, id, 1, *[{"action": "unlist"}] * 501)
+        detail = error(too_many, 400, "InvalidJsonInput")["errors"][0]["detailedErrorMessage"]
+        assert detail == "actions: must contain at most 500 items, not 501"
+        bad = act(client, id, 1, *[{"action": "nope"}] * 300)
+        detail = error(bad, 400, "InvalidJsonInput")["errors"][0]["detailedErrorMessage"]
+        assert detail.count("unknown action") == 100 and detail.endswith("; and 200 more problems")
+        assert client.get(f"/connectors/drafts/{id}").json()["version"] == 1
+
     def test_duplicate_key(self, client: httpx.Client) -> None:
         """A key already used is DuplicateField with field and duplicateValue."""
         created(client)
@@ -291,6 +302,31 @@ class TestMockEndpoints:
         error(client.post("/__mock__/clock", content=body), 400, "InvalidJsonInput")
         assert client.get("/__mock__/clock").json() == before
         assert client.get("/connectors/drafts").status_code == 200
+
+    @pytest.mark.parametrize(
+        "body", [b"[" * 100_000, b'{"seconds": ' + b"[" * 70 + b"]" * 70 + b"}", b"\xef\xbb\xbf{}"]
+    )
+    def test_a_deep_or_odd_clock_body_is_refused(self, client: httpx.Client, body: bytes) -> None:
+        """Deep nesting or a byte order mark in the clock's body is a 400 at $, not a fault."""
+        before = client.get("/__mock__/clock").json()
+        detail = error(client.post("/__mock__/clock", content=body), 400, "InvalidJsonInput")["errors"][0]
+        assert detail["detailedErrorMessage"].startswith("$: ")
+        assert client.get("/__mock__/clock").json() == before
+
+    @pytest.mark.parametrize("name", ["limit", "offset"])
+    def test_an_integer_of_thousands_of_digits_is_refused(self, client: httpx.Client, name: str) -> None:
+        """limit, offset and version with 5,000 digits are a 400 naming the parameter, quoting it cut short."""
+        for answer in (
+            client.get(f"/connectors/drafts?{name}={'9' * 5000}"),
+            client.get(f"/connectors/search?{name}={'9' * 5000}"),
+        ):
+            detail = error(answer, 400, "InvalidQueryParam")["errors"][0]["detailedErrorMessage"]
+            assert detail.startswith(f"{name}: expected a signed 64-bit integer") and "(5000 characters)" in detail
+            assert len(detail) < 300
+        id = created(client)["id"]
+        error(client.delete(f"/connectors/drafts/{id}?version={'1' * 5000}"), 400, "InvalidQueryParam")
+        error(client.delete(f"/connectors/drafts/{id}?version={2**63}"), 400, "InvalidQueryParam")
+        assert client.get(f"/connectors/drafts/{id}").status_code == 200
 
     def test_signed_or_spaced_integers_are_not_integers(self, client: httpx.Client) -> None:
         """limit=+5, limit=%205 and offset=1_000 are refused: a query integer is digits only."""

@@ -26,6 +26,7 @@ from typing import Any, Final, Generic, TypeVar
 import attrs
 
 from .. import codec
+from .._fields import shown as quoted
 from ..access import shown_in_search
 from ..errors import InvalidQueryParam
 from ..model import Connector, ConnectorStaged, ConnectorStagedPagedQueryResponse, IntegrationType
@@ -172,7 +173,7 @@ def _parse_sort(
         parts = item.split() if isinstance(item, str) else []
         if len(parts) != 2 or parts[0] not in fields or parts[1] not in ("asc", "desc"):
             names = ", ".join(fields)
-            problems.append(f"sort[{index}]: {item!r} is not 'field asc' or 'field desc', a field of {names}")
+            problems.append(f"sort[{index}]: {quoted(item)} is not 'field asc' or 'field desc', a field of {names}")
             continue
         out.append((parts[0], parts[1] == "desc"))
     return out
@@ -180,7 +181,7 @@ def _parse_sort(
 
 def _check_range(name: str, value: object, high: int, problems: list[str]) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(f"{name}: expected an integer, got {value!r}")
+        problems.append(f"{name}: expected an integer, got {quoted(value)}")
     elif not 0 <= value <= high:
         problems.append(f"{name}: {value} is not between 0 and {high}")
 

@@ -52,6 +52,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import codec
+from .._fields import shown
 from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
@@ -107,7 +108,11 @@ def _int_param(params: QueryParams, name: str, default: int | None, problems: li
         return default
     # Digits only: int() would also take "+5", " 5" and "1_000".
     if not text.isascii() or not text.isdigit():
-        problems.append(f"{name}: expected an integer, got {text!r}")
+        problems.append(f"{name}: expected an integer, got {shown(text)}")
+        return default
+    # Within int64, as every integer of the API: and int() of thousands of digits is refused by Python.
+    if len(text) > 19 or int(text) > codec.INT64_MAX:
+        problems.append(f"{name}: expected a signed 64-bit integer, got {shown(text)}")
         return default
     return int(text)
 
@@ -126,7 +131,7 @@ def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | N
     text = _single(params, name, problems)
     if text is None or text in ("true", "false"):
         return None if text is None else text == "true"
-    problems.append(f"{name}: expected true or false, got {text!r}")
+    problems.append(f"{name}: expected true or false, got {shown(text)}")
     return None
 
 
@@ -266,13 +271,11 @@ def create_app(
         return JSONResponse({"now": codec.converter.unstructure(mock.now())})
 
     async def advance_clock(request: Request) -> Response:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-            raise codec.InvalidInput([("$", f"not valid JSON ({exc})")]) from None
+        data = codec.parse_json(await request.body() or b"{}")
         seconds = data.get("seconds") if isinstance(data, dict) else None
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < float("inf"):
-            raise codec.InvalidInput([("seconds", f"expected a number of seconds, not negative, got {seconds!r}")])
+            given = shown(json.dumps(seconds))
+            raise codec.InvalidInput([("seconds", f"expected a number of seconds, not negative, got {given}")])
         if clock is None:
             return _envelope(404, "ResourceNotFound", "This store's clock cannot be moved.")
         try:
