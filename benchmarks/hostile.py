@@ -484,7 +484,7 @@ def report_codec(times: dict[int, list[float]], goals: list[Goal]) -> None:
 
 def report_too_large(results: list[TooLarge], goals: list[Goal]) -> None:
     print(f"Goal 3, a {HUGE // 2**20} MiB draft to POST /connectors/drafts:\n")
-    print("| sent with | status | code | bytes sent before the answer | answered in | drafts before | after |")
+    print("| sent with | status | code | bytes written before the answer | answered in | drafts before | after |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for r in results:
         print(f"| {r.how} | {r.status} | {r.code} | {r.sent:,} | {_ms(r.seconds):.1f} ms | {r.before} | {r.after} |")
