@@ -17,7 +17,7 @@ No clock, no I/O: time (``at``) and author (``by``) are arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, TypeAlias
 
@@ -174,8 +174,21 @@ def apply_update(
     if stale is not None:
         return stale
     current = staged
-    for action in update.actions:
-        changes = _changes(current, action, at, by)
+    actions = update.actions
+    start = 0
+    while start < len(actions):
+        action = actions[start]
+        if type(action) in _PROJECT_ACTIONS:
+            # A run of addPrivateProject and removePrivateProject applies in one pass,
+            # linear in its length, where one at a time would copy the list for each.
+            end = start + 1
+            while end < len(actions) and type(actions[end]) in _PROJECT_ACTIONS:
+                end += 1
+            changes = _project_run(current, actions[start:end])  # type: ignore[arg-type]
+            start = end
+        else:
+            changes = _changes(current, action, at, by)
+            start += 1
         if isinstance(changes, DomainError):
             return changes
         if changes:
@@ -206,9 +219,14 @@ def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str
         return wanted
     # c. the no-op rule: keep only what differs
     changes = changed(staged, wanted)
+    return _moved(staged, move, changes, edited=bool(changes))
+
+
+def _moved(staged: ConnectorStaged, move: lifecycle.Move, changes: Changes, *, edited: bool) -> Changes:
+    """*changes*, with where *move* leads: an edit leads there only if it *edited* something."""
     if move.key is lifecycle.EDIT:
-        if not changes:
-            return changes
+        if not edited:
+            return {}
         if staged.published_before:
             changes["has_changes"] = True
     if move.status is not staged.status:
@@ -216,6 +234,59 @@ def _changes(staged: ConnectorStaged, event: Input, at: datetime | None, by: str
     if move.is_previewable is not staged.is_previewable:
         changes["is_previewable"] = move.is_previewable
     return changes
+
+
+_ProjectAction: TypeAlias = "AddPrivateProject | RemovePrivateProject"
+_PROJECT_ACTIONS: Final = frozenset({AddPrivateProject, RemovePrivateProject})
+
+
+def _project_run(staged: ConnectorStaged, run: tuple[_ProjectAction, ...]) -> Changes | DomainError:
+    """What a run of private-project actions changes, as if applied one at a time.
+
+    One lock for the run: each of them is an edit, and an edit leads where
+    an edit is accepted and leads to itself (a test checks the tables for
+    it), so every action of the run meets the lock the first one meets. And
+    the run moves the resource (``hasChanges``, a new draft) if one of its
+    actions changed the list, even if a later one changed it back, as one
+    at a time would.
+    """
+    move = lifecycle.target(staged, run[0])
+    if isinstance(move, DomainError):
+        return move
+    result = _private_projects(staged, run)
+    if isinstance(result, DomainError):
+        return result
+    projects, edited = result
+    return _moved(staged, move, changed(staged, {"private_projects": projects}), edited=edited)
+
+
+def _private_projects(
+    staged: ConnectorStaged, run: Sequence[_ProjectAction]
+) -> tuple[tuple[str, ...], bool] | DomainError:
+    """``privateProjects`` after *run*, in order, and whether any action changed it; the precondition's error.
+
+    ``addPrivateProject`` appends a project that is not there; ``removePrivateProject``
+    removes every occurrence. One pass: each project remembers the action
+    that added it last, and an entry of the list counts only if it is that one.
+    """
+    if not staged.private:
+        return ConnectorStagedNotPrivate(staged.id, staged.key)
+    entries = [(project, 0) for project in staged.private_projects]
+    added = dict.fromkeys(staged.private_projects, 0)
+    edited = False
+    for number, action in enumerate(run, 1):
+        project = action.private_project
+        if isinstance(action, AddPrivateProject):
+            if project in added:
+                continue
+            added[project] = number
+            entries.append((project, number))
+        elif added.pop(project, None) is None:
+            continue
+        edited = True
+    if not edited:
+        return staged.private_projects, False
+    return tuple(project for project, number in entries if added.get(project) == number), True
 
 
 def check_version(resource: ConnectorStaged, version: int) -> ConcurrentModification | None:
@@ -253,22 +324,9 @@ def _set_repository(staged: ConnectorStaged, action: SetRepository, _at: Any, _b
     return {"repository": repository, "is_previewable": previewable, "previewable_report": None}
 
 
-def _add_private_project(
-    staged: ConnectorStaged, action: AddPrivateProject, _at: Any, _by: Any
-) -> Changes | DomainError:
-    if not staged.private:
-        return ConnectorStagedNotPrivate(staged.id, staged.key)
-    if action.private_project in staged.private_projects:
-        return {}
-    return {"private_projects": (*staged.private_projects, action.private_project)}
-
-
-def _remove_private_project(
-    staged: ConnectorStaged, action: RemovePrivateProject, _at: Any, _by: Any
-) -> Changes | DomainError:
-    if not staged.private:
-        return ConnectorStagedNotPrivate(staged.id, staged.key)
-    return {"private_projects": tuple(p for p in staged.private_projects if p != action.private_project)}
+def _private_project(staged: ConnectorStaged, action: _ProjectAction, _at: Any, _by: Any) -> Changes | DomainError:
+    result = _private_projects(staged, (action,))
+    return result if isinstance(result, DomainError) else {"private_projects": result[0]}
 
 
 def _update_previewable(_staged: ConnectorStaged, _action: UpdatePreviewable, _at: Any, _by: Any) -> Changes:
@@ -371,8 +429,8 @@ _HANDLERS: Final[Mapping[type, _Handler]] = {
     SetCreatorNoOfContributors: _creator("no_of_contributors", "creator_no_of_contributors"),
     SetCreatorSupportUrl: _creator("support_url", "creator_support_url"),
     SetCreatorLogo: _creator("logo_url", "logo_url"),
-    AddPrivateProject: _add_private_project,
-    RemovePrivateProject: _remove_private_project,
+    AddPrivateProject: _private_project,
+    RemovePrivateProject: _private_project,
     UpdatePreviewable: _update_previewable,
     Publish: _publish,
     Unlist: _unlist,

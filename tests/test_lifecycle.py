@@ -110,6 +110,14 @@ class TestTables:
         for status, row in lifecycle.STATUS_TRANSITIONS.items():
             assert any(isinstance(t, ConnectorStatus) and t is not status for t in row.values()), status
 
+    def test_an_edit_leads_where_edits_stay(self) -> None:
+        """Where an edit is accepted, it leads to a status that accepts edits and keeps it: what lets the
+        reducer check a run of private-project actions against the lock once."""
+        for status, row in lifecycle.STATUS_TRANSITIONS.items():
+            moved = row.get(lifecycle.EDIT)
+            if isinstance(moved, ConnectorStatus):
+                assert lifecycle.STATUS_TRANSITIONS[moved].get(lifecycle.EDIT) is moved, status
+
     def test_pending_is_left_only_by_the_service(self) -> None:
         """From pending, only the three preview events lead anywhere."""
         row = lifecycle.PREVIEW_TRANSITIONS[IsPreviewable.PENDING]

@@ -25,7 +25,7 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain.actions import CONTENT_ACTIONS
+from connector_domain.actions import CONTENT_ACTIONS, SetName
 from connector_domain.model import (
     ConnectorConfigurationApplication,
     ConnectorStatus,
@@ -38,6 +38,8 @@ from connector_domain.model import (
 from connector_domain.testing import strategies as cds
 
 AT = datetime(2024, 5, 1, 12, 30, tzinfo=UTC)
+#: A few projects, so that generated actions meet the ones already listed.
+_PROJECTS = ["a-project:ab", "b-project:ab", "c-project:ab"]
 BY = "certifier-project"
 
 
@@ -278,6 +280,38 @@ class TestApplyUpdate:
     @given(cds.connector_staged(), cds.updates(max_actions=6))
     def test_batch_is_the_fold_of_its_actions(self, staged: ConnectorStaged, update: ConnectorUpdate) -> None:
         """A request fails with its first failing action's error, else ends where its actions lead, version + 1 once."""
+        self.assert_is_the_fold(staged, update)
+
+    @given(
+        cds.reachable_staged(),
+        st.lists(st.sampled_from(_PROJECTS), max_size=4),
+        st.lists(
+            st.builds(AddPrivateProject, private_project=st.sampled_from(_PROJECTS))
+            | st.builds(RemovePrivateProject, private_project=st.sampled_from(_PROJECTS))
+            | st.just(SetName(name="renamed")),
+            max_size=10,
+        ),
+    )
+    def test_runs_of_private_project_actions_are_the_fold(
+        self, staged: ConnectorStaged, projects: list[str], actions: list[Any]
+    ) -> None:
+        """Runs of addPrivateProject and removePrivateProject (applied in one pass) end where one at a
+        time leads, on any list of projects, duplicates included, in any reachable state."""
+        staged = attrs.evolve(staged, private_projects=tuple(projects))
+        self.assert_is_the_fold(staged, ConnectorUpdate(version=staged.version, actions=tuple(actions)))
+        result = apply_update(staged, ConnectorUpdate(version=staged.version, actions=tuple(actions)))
+        if isinstance(result, ConnectorStaged):
+            # The list as lifecycle.md words it: an add appends a project not there, a remove drops it.
+            expected = staged.private_projects
+            for action in actions:
+                if isinstance(action, AddPrivateProject) and action.private_project not in expected:
+                    expected = (*expected, action.private_project)
+                elif isinstance(action, RemovePrivateProject):
+                    expected = tuple(p for p in expected if p != action.private_project)
+            assert result.private_projects == expected
+
+    @staticmethod
+    def assert_is_the_fold(staged: ConnectorStaged, update: ConnectorUpdate) -> None:
         update = attrs.evolve(update, version=staged.version)
         staged_before = copy.deepcopy(staged)
         result = apply_update(staged, update, at=AT, by=BY)

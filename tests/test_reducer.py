@@ -947,6 +947,50 @@ class TestPrivateProjects:
         """Removing an absent project returns the same object."""
         assert apply(BASE, RemovePrivateProject(private_project=THIRD)) is BASE
 
+    def test_a_request_of_adds_and_removes_ends_as_one_at_a_time(self) -> None:
+        """add, add again, remove, add back: the project is back at the end, the others in order."""
+        start = attrs.evolve(BASE, private_projects=(FIRST, SECOND))
+        actions = (
+            AddPrivateProject(private_project=THIRD),
+            AddPrivateProject(private_project=FIRST),
+            RemovePrivateProject(private_project=FIRST),
+            AddPrivateProject(private_project=FIRST),
+        )
+        result = ok(apply_update(start, ConnectorUpdate(version=1, actions=actions)))
+        assert (result.private_projects, result.version) == ((SECOND, THIRD, FIRST), 2)
+
+    def test_removing_drops_every_occurrence(self) -> None:
+        """A list that holds a project twice (as a draft may give it) loses both; the rest keep their order."""
+        start = attrs.evolve(BASE, private_projects=(FIRST, SECOND, FIRST, THIRD))
+        for result in (
+            apply(start, RemovePrivateProject(private_project=FIRST)),
+            apply_update(start, ConnectorUpdate(version=1, actions=(RemovePrivateProject(private_project=FIRST),) * 2)),
+        ):
+            assert ok(result).private_projects == (SECOND, THIRD)
+        added = ok(apply_update(start, ConnectorUpdate(version=1, actions=(AddPrivateProject(private_project=FIRST),))))
+        assert added is start
+
+    def test_added_then_removed_on_a_published_connector_is_still_an_edit(self) -> None:
+        """add then remove leaves the list as it was, but the first edit made a new draft with changes,
+        as one action at a time does: version + 1, Draft, hasChanges."""
+        start = in_status(PUB, published_before=True, has_changes=False)
+        actions = (AddPrivateProject(private_project=THIRD), RemovePrivateProject(private_project=THIRD))
+        result = ok(apply_update(start, ConnectorUpdate(version=1, actions=actions)))
+        assert (result.private_projects, result.status, result.has_changes, result.version) == (
+            start.private_projects, D, True, 2,
+        )  # fmt: skip
+        removed_absent = (RemovePrivateProject(private_project=THIRD),) * 2
+        assert apply_update(start, ConnectorUpdate(version=1, actions=removed_absent)) is start
+
+    def test_a_run_meets_the_lock_and_the_precondition_of_its_first_action(self) -> None:
+        """In Processing the first of a run is refused as one alone would be; on a public connector too."""
+        actions = (RemovePrivateProject(private_project=THIRD), AddPrivateProject(private_project=THIRD))
+        locked = apply_update(in_status(P), ConnectorUpdate(version=1, actions=actions))
+        assert locked == apply(in_status(P), actions[0])
+        public = in_status(PUB, private=False, certified=True, published_before=True)
+        assert apply_update(public, ConnectorUpdate(version=1, actions=actions)) == apply(public, actions[0])
+        assert isinstance(apply(public, actions[0]), ConnectorStagedNotPrivate)
+
 
 # --- Service events ---------------------------------------------------------------------
 

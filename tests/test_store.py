@@ -681,6 +681,33 @@ class TestSchedule:
         assert len(schedule) == 2
         assert [schedule.pop_due(START) for _ in range(3)] == [(START, "b", STATUS), (START, "b", PREVIEW), None]
 
+    def test_superseded_jobs_do_not_pile_up(self) -> None:
+        """10,000 plans replaced, cancelled or dropped, never due: the heap holds at most 2 * live + 64."""
+        schedule = Schedule()
+        far = START + timedelta(days=365 * 100)
+        for n in range(10_000):
+            schedule.plan("kept", STATUS, far + timedelta(seconds=n))  # replaced each time
+            schedule.plan(f"gone-{n}", STATUS, far)
+            schedule.plan(f"gone-{n}", PREVIEW, far)
+            if n % 2:
+                schedule.drop(f"gone-{n}")
+            else:
+                schedule.plan(f"gone-{n}", STATUS, None)
+            assert schedule.held <= 2 * len(schedule) + 64
+        assert len(schedule) == 1 + 5_000
+        due = [schedule.pop_due(far + timedelta(days=1)) for _ in range(5_002)]
+        assert due[-1] is None and due[-2] == (far + timedelta(seconds=9_999), "kept", STATUS)
+        assert sorted(job[1] for job in due[:-2] if job) == sorted(f"gone-{n}" for n in range(0, 10_000, 2))
+
+    def test_a_store_holds_no_jobs_of_deleted_resources(self) -> None:
+        """Created, published and deleted 2,000 times under a slow automatic service: the schedule stays small."""
+        store, _clock = make_store(simulation=Automatic(publishing_delay=timedelta(days=365)))
+        for n in range(2_000):
+            id = ok(store.create(draft(f"key-{n}"))).resource.id
+            ok(update(store, id, Publish(certification=False)))
+            ok(store.delete(id))
+        assert len(store._schedule) == 0 and store._schedule.held <= 64
+
     def test_clear_cancels_everything(self) -> None:
         """After clear nothing is planned and nothing pops."""
         schedule = Schedule()

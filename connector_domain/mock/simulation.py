@@ -129,7 +129,14 @@ def _title(kind: type) -> str:
 
 
 class Schedule:
-    """The due jobs: a heap of ``(due, token, id, machine)``; only the latest token per (id, machine) counts."""
+    """The due jobs: a heap of ``(due, token, id, machine)``; only the latest token per (id, machine) counts.
+
+    A job replaced or cancelled stays in the heap until it would have been
+    due, which may be never (a delay of years, a resource deleted); when
+    such entries outnumber the live jobs, the heap is rebuilt without them,
+    so its size stays within twice the live jobs (plus a little), at a cost
+    linear in what it drops.
+    """
 
     def __init__(self) -> None:
         self._jobs: list[tuple[datetime, int, str, int]] = []
@@ -140,19 +147,31 @@ class Schedule:
         """The number of jobs planned and not superseded."""
         return len(self._latest)
 
+    @property
+    def held(self) -> int:
+        """The number of entries the heap holds, superseded ones included (at most ``2 * len(self) + 64``)."""
+        return len(self._jobs)
+
+    def _compact(self) -> None:
+        if len(self._jobs) > 2 * len(self._latest) + 64:
+            self._jobs = [job for job in self._jobs if self._latest.get((job[2], job[3])) == job[1]]
+            heapq.heapify(self._jobs)
+
     def plan(self, id: str, machine: int, at: datetime | None) -> None:
         """Plan the job of *id* on *machine* for *at*, replacing any earlier plan; None cancels it."""
         if at is None:
             self._latest.pop((id, machine), None)
-            return
-        token = next(self._tokens)
-        self._latest[(id, machine)] = token
-        heapq.heappush(self._jobs, (at, token, id, machine))
+        else:
+            token = next(self._tokens)
+            self._latest[(id, machine)] = token
+            heapq.heappush(self._jobs, (at, token, id, machine))
+        self._compact()
 
     def drop(self, id: str) -> None:
         """Cancel every job of *id* (a deleted resource)."""
         for machine in MACHINES:
             self._latest.pop((id, machine), None)
+        self._compact()
 
     def clear(self) -> None:
         """Cancel every job."""
