@@ -33,6 +33,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import math
 import socket
 import threading
 import urllib.parse
@@ -56,7 +57,8 @@ from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
-from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, MAX_BODY
+from ._protocol import with_header_timeout
+from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
@@ -445,6 +447,12 @@ class _TooLarge(Exception):
     """A body passed the mock's limit while it was being read."""
 
 
+def _check_seconds(name: str, seconds: float) -> None:
+    """``ValueError`` unless *seconds* is a positive, finite number (a deadline)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < math.inf:
+        raise ValueError(f"{name}: expected a positive, finite number of seconds, got {seconds!r}")
+
+
 def _host_name(host: str) -> str:
     """The name in a ``Host`` header or an address: no port, no brackets, lower case, no final dot."""
     host = host.strip().lower()
@@ -476,8 +484,14 @@ def serve(
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
+    header_timeout: float = HEADER_TIMEOUT,
 ) -> None:
-    """Run the mock until interrupted, on a new store that follows the system's time."""
+    """Run the mock until interrupted, on a new store that follows the system's time.
+
+    A connection whose request's line and headers take over *header_timeout*
+    seconds (from its opening, or the previous response) is closed.
+    """
+    _check_seconds("header_timeout", header_timeout)
     app = create_app(
         simulation=simulation or Manual(),
         project=project,
@@ -485,18 +499,26 @@ def serve(
         allowed_hosts=allowed_hosts,
         max_body=max_body,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, http=with_header_timeout(header_timeout))
 
 
 @contextmanager
-def serving(app: Starlette | None = None, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serving(
+    app: Starlette | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    header_timeout: float = HEADER_TIMEOUT,
+) -> Iterator[str]:
     """Run *app* (default: a new mock) in a thread while the block runs; yields its base URL.
 
-    ``port=0`` takes a free port. For tests::
+    ``port=0`` takes a free port. A connection whose request's line and
+    headers take over *header_timeout* seconds is closed. For tests::
 
         with serving(create_app(Store(clock=SimulatedClock(start)))) as url:
             httpx.post(f"{url}/connectors/drafts", json=draft)
     """
+    _check_seconds("header_timeout", header_timeout)
     app = app or create_app()
     # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets
     # that say they are TCP, and with it on, a response written in two parts waits for the
@@ -504,7 +526,7 @@ def serving(app: Starlette | None = None, *, host: str = "127.0.0.1", port: int 
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", http=with_header_timeout(header_timeout))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="connector-domain-mock", daemon=True)
     thread.start()
