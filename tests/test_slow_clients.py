@@ -1,4 +1,4 @@
-"""Slow clients: the deadline of a request's line and headers, over real loopback sockets.
+"""Slow clients: the deadlines of a request's line and headers, and of its body, over real loopback sockets.
 
 The deadlines here are short (``DEADLINE``) and every wait for the server is
 long (``WAIT``): a test asserts that a connection closed no sooner than its
@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from connector_domain.mock._protocol import HeaderDeadline, with_header_timeout
-from connector_domain.mock.defaults import HEADER_TIMEOUT
+from connector_domain.mock.defaults import BODY_TIMEOUT, HEADER_TIMEOUT
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import SimulatedClock, Store
-from tests.official_schema import checked_client
+from tests.official_schema import checked_client, validate
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 DRAFT: dict[str, Any] = {
@@ -54,8 +54,8 @@ BODY = json.dumps(DRAFT).encode()
 
 
 @contextmanager
-def _mock(*, header_timeout: float = HEADER_TIMEOUT) -> Iterator[str]:
-    app = create_app(Store(clock=SimulatedClock(START)))
+def _mock(*, header_timeout: float = HEADER_TIMEOUT, body_timeout: float = BODY_TIMEOUT) -> Iterator[str]:
+    app = create_app(Store(clock=SimulatedClock(START)), body_timeout=body_timeout)
     with serving(app, header_timeout=header_timeout) as url:
         yield url
 
@@ -124,6 +124,14 @@ class _Responses:
         return int(status_line.split()[1]), headers, json.loads(body) if body else None
 
 
+def _parse(data: bytes) -> tuple[int, dict[str, str], Any]:
+    """The one response in *data*, all a connection received."""
+    reader = _Responses(None, data)
+    answer = reader.next()
+    assert reader.buffer == b"", f"more than one response: {data!r}"
+    return answer
+
+
 def _total(url: str) -> int:
     with checked_client(url, timeout=WAIT) as client:
         answer = client.get("/connectors/drafts")
@@ -180,7 +188,7 @@ class TestTheLineAndHeaders:
     def test_a_request_whose_head_came_in_time_is_not_cut_short(self) -> None:
         """The deadline ends with the head: a body, even of a pipelined request, may take longer than it."""
         pieces = [BODY[:40], BODY[40:80], BODY[80:]]
-        with _mock(header_timeout=DEADLINE) as url, _connection(url) as sock:
+        with _mock(header_timeout=DEADLINE, body_timeout=WAIT) as url, _connection(url) as sock:
             responses = _Responses(sock)
             sock.sendall(GET + _post(BODY) + pieces[0])
             assert responses.next()[0] == 200
@@ -191,6 +199,36 @@ class TestTheLineAndHeaders:
             status, _, created = responses.next()
             assert time.monotonic() - started >= 2 * DEADLINE
             assert (status, created["key"]) == (201, "my-connector")
+
+
+class TestTheBody:
+    """A body not read whole in time is 408 RequestTimeout, and nothing is stored."""
+
+    def test_a_trickled_body_is_408_and_nothing_is_stored(self) -> None:
+        """A byte every 50 ms: 408 RequestTimeout, an ErrorResponse, then the connection is closed."""
+        with _mock(body_timeout=DEADLINE) as url:
+            started = time.monotonic()
+            with _connection(url) as sock:
+                sock.sendall(_post(BODY) + BODY[:10])
+                received = _until_closed(sock, trickle=BODY[10:])
+                assert time.monotonic() - started >= DEADLINE
+            status, headers, body = _parse(received)
+            assert (status, headers["connection"]) == (408, "close")
+            assert headers["x-correlation-id"]
+            validate("ErrorResponse", body)
+            assert body["statusCode"] == 408 and body["errors"][0]["code"] == "RequestTimeout"
+            message = "The request body did not arrive within 0.3 seconds."
+            assert body["message"] == body["errors"][0]["message"] == message
+            assert _total(url) == 0
+
+    def test_a_stalled_chunked_body_is_408(self) -> None:
+        """A chunked body, one chunk and then nothing: 408 as well."""
+        with _mock(body_timeout=DEADLINE) as url, _connection(url) as sock:
+            head = b"POST /connectors/drafts HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+            sock.sendall(head + b"a\r\n" + BODY[:10] + b"\r\n")
+            status, _, body = _parse(_until_closed(sock))
+            assert (status, body["errors"][0]["code"]) == (408, "RequestTimeout")
+            assert _total(url) == 0
 
 
 def test_a_normal_request_is_answered_while_slow_clients_wait() -> None:
@@ -209,15 +247,17 @@ def test_a_normal_request_is_answered_while_slow_clients_wait() -> None:
 
 
 def test_a_normal_request_is_answered_with_httpx() -> None:
-    """With the deadline short, an ordinary client creates and reads as before."""
-    with _mock(header_timeout=DEADLINE) as url, checked_client(url, timeout=WAIT) as client:
+    """With the deadlines short, an ordinary client creates and reads as before."""
+    with _mock(header_timeout=DEADLINE, body_timeout=DEADLINE) as url, checked_client(url, timeout=WAIT) as client:
         assert client.post("/connectors/drafts", json=DRAFT).status_code == 201
         assert client.get("/connectors/drafts/key=my-connector").json()["key"] == "my-connector"
 
 
 @pytest.mark.parametrize("seconds", [0, -1, math.inf, math.nan, True])
 def test_a_deadline_must_be_a_positive_number(seconds: float) -> None:
-    """serving refuses a deadline that is none, before anything is served."""
+    """create_app and serving refuse a deadline that is none, before anything is served."""
+    with pytest.raises(ValueError, match="body_timeout: expected a positive, finite number of seconds"):
+        create_app(body_timeout=seconds)
     with (
         pytest.raises(ValueError, match="header_timeout: expected a positive, finite number of seconds"),
         serving(header_timeout=seconds),
@@ -226,7 +266,8 @@ def test_a_deadline_must_be_a_positive_number(seconds: float) -> None:
 
 
 def test_the_protocol_takes_its_deadline() -> None:
-    """with_header_timeout makes a HeaderDeadline of that deadline; the default is 10 s."""
+    """with_header_timeout makes a HeaderDeadline of that deadline; the defaults are 10 and 30 s."""
     bound = with_header_timeout(2.5)
     assert issubclass(bound, HeaderDeadline) and bound.header_timeout == 2.5
     assert HeaderDeadline.header_timeout == HEADER_TIMEOUT == 10
+    assert BODY_TIMEOUT == 30

@@ -7,7 +7,8 @@ or sends a request's line and headers a byte at a time, holds the connection,
 and its buffer, for as long as it likes. ``HeaderDeadline`` closes a
 connection whose next request's line and headers are not complete within
 ``header_timeout`` seconds of the connection opening, or of the previous
-response completing. Once they are, the deadline is over.
+response completing. Once they are, the deadline is over: the body has its
+own, which the app keeps (``server._Edge``).
 
 What it relies on of uvicorn's ``H11Protocol``, the same from uvicorn 0.29 to
 0.54 (``uvicorn/protocols/http/h11_impl.py``):

@@ -30,6 +30,7 @@ What the real API does not have lives under ``/__mock__/``:
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
@@ -58,7 +59,7 @@ from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
 from ._protocol import with_header_timeout
-from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
+from .defaults import BODY_TIMEOUT, DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
@@ -154,6 +155,7 @@ def create_app(
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -164,10 +166,14 @@ def create_app(
     and searches as ``{region}:{project}``. A request's ``Host`` (and its
     ``Origin``, when it has one) must be a loopback name, the address the
     server listens on, or one of *allowed_hosts*; a body above *max_body*
-    bytes is refused with 413 before it is read whole (``_Edge``).
+    bytes is refused with 413 before it is read whole, and one that takes
+    over *body_timeout* seconds from the first read is answered 408
+    (``_Edge``). ``ValueError`` if *body_timeout* is not a positive, finite
+    number.
     """
     caller = f"{region}:{project}"
     check_project_identifier(caller)
+    _check_seconds("body_timeout", body_timeout)
     if store is None:
         clock = clock or SimulatedClock()
         store = Store(clock=clock, simulation=simulation)
@@ -318,7 +324,12 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(_Edge, allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts), max_body=max_body)
+            Middleware(
+                _Edge,
+                allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts),
+                max_body=max_body,
+                body_timeout=body_timeout,
+            )
         ],
         exception_handlers={
             codec.InvalidInput: invalid_input,
@@ -353,6 +364,10 @@ class _Edge:
     - a body above ``max_body`` bytes is 413 ``PayloadTooLarge``: at once by
       its ``Content-Length``, or as soon as a chunked body passes the limit,
       so it is never held whole, and nothing is stored;
+    - a body that takes over ``body_timeout`` seconds from the app's first
+      read of it is 408 ``RequestTimeout``, with ``Connection: close``, and
+      nothing is stored (the line and headers have a deadline of their own,
+      ``_protocol.HeaderDeadline``);
     - ``X-Correlation-ID`` is echoed on the response, or one is generated;
     - a trailing slash names the same resource as the path without it;
     - a fault that reaches this far is answered with the reference's
@@ -360,10 +375,17 @@ class _Edge:
       the server's log.
     """
 
-    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] = frozenset(), max_body: int = 0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_hosts: frozenset[str] = frozenset(),
+        max_body: int = 0,
+        body_timeout: float | None = None,
+    ) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
     def _allowed(self, name: str, scope: Scope) -> bool:
         if name in self.allowed_hosts or name == "localhost":
@@ -395,6 +417,12 @@ class _Edge:
     def _too_large(self) -> Response:
         return _envelope(413, "PayloadTooLarge", f"The request body is larger than {self.max_body} bytes.")
 
+    def _timed_out(self) -> Response:
+        message = f"The request body did not arrive within {self.body_timeout:g} seconds."
+        answer = _envelope(408, "RequestTimeout", message)
+        answer.headers["Connection"] = "close"  # RFC 9110, 408: the server closes rather than wait on
+        return answer
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -411,14 +439,28 @@ class _Edge:
         correlation = _correlation_id(scope)
         started = False
         received = 0
+        deadline: float | None = None  # of the body, from the first read
+        read_whole = False
 
         async def bounded_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, deadline, read_whole
+            if read_whole or self.body_timeout is None:
+                message = await receive()  # after the body: a wait for the disconnect, which has no deadline
+            else:
+                if deadline is None:
+                    deadline = asyncio.get_running_loop().time() + self.body_timeout
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        message = await receive()
+                except TimeoutError:
+                    raise _TimedOut from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if self.max_body and received > self.max_body:
                     raise _TooLarge
+                read_whole = not message.get("more_body", False)
+            else:
+                read_whole = True
             return message
 
         async def send_with_id(message: Message) -> None:
@@ -435,6 +477,10 @@ class _Edge:
             if started:
                 raise
             await self._too_large()(scope, receive, send_with_id)
+        except _TimedOut:
+            if started:
+                raise
+            await self._timed_out()(scope, receive, send_with_id)
         except Exception:
             _log.exception("the mock failed on %s %s", scope.get("method"), path)
             if started:
@@ -445,6 +491,10 @@ class _Edge:
 
 class _TooLarge(Exception):
     """A body passed the mock's limit while it was being read."""
+
+
+class _TimedOut(Exception):
+    """A body was not read whole by its deadline."""
 
 
 def _check_seconds(name: str, seconds: float) -> None:
@@ -485,11 +535,13 @@ def serve(
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
     header_timeout: float = HEADER_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time.
 
     A connection whose request's line and headers take over *header_timeout*
-    seconds (from its opening, or the previous response) is closed.
+    seconds (from its opening, or the previous response) is closed; a body
+    that takes over *body_timeout* seconds is answered 408.
     """
     _check_seconds("header_timeout", header_timeout)
     app = create_app(
@@ -498,6 +550,7 @@ def serve(
         region=region,
         allowed_hosts=allowed_hosts,
         max_body=max_body,
+        body_timeout=body_timeout,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level, http=with_header_timeout(header_timeout))
 
@@ -513,7 +566,8 @@ def serving(
     """Run *app* (default: a new mock) in a thread while the block runs; yields its base URL.
 
     ``port=0`` takes a free port. A connection whose request's line and
-    headers take over *header_timeout* seconds is closed. For tests::
+    headers take over *header_timeout* seconds is closed; the body's
+    deadline is the app's (``create_app(body_timeout=...)``). For tests::
 
         with serving(create_app(Store(clock=SimulatedClock(start)))) as url:
             httpx.post(f"{url}/connectors/drafts", json=draft)
