@@ -1,7 +1,7 @@
 """The mock's defaults, in one place that needs no server extra: who a request acts as, and its limits.
 
 The two deadlines bound how long a client may hold a connection without
-sending a whole request:
+sending a whole request (``serve --request-timeout`` sets both):
 
 - ``HEADER_TIMEOUT``, 10 s: a request's line and headers are at most h11's
   16 KiB, which a client writes at once; 10 s is far more than a loaded CI
@@ -29,8 +29,8 @@ DEFAULT_AUTHOR: Final = "mock-project"
 #: The largest request body the mock reads: 1 MiB (``serve --max-body``; mock-service.md, decision).
 MAX_BODY: Final = 1024 * 1024
 #: Seconds a request's line and headers may take, from the connection opening or the previous
-#: response completing; past them the connection is closed.
+#: response completing; past them the connection is closed (``serve --request-timeout``).
 HEADER_TIMEOUT: Final = 10.0
 #: Seconds a request's body may take, from the app's first read of it; past them the request is
-#: answered 408 ``RequestTimeout`` and the connection closed.
+#: answered 408 ``RequestTimeout`` and the connection closed (``serve --request-timeout``).
 BODY_TIMEOUT: Final = 30.0
