@@ -7,6 +7,8 @@ Usage::
     python -m connector_domain serve [--host 127.0.0.1] [--port 8080] [--simulate auto|manual]
                                      [--delay SECONDS] [--certification pass|fail]
                                      [--project KEY] [--region REGION]
+                                     [--allowed-host NAME] [--max-body BYTES]
+                                     [--request-timeout SECONDS]
     python -m connector_domain STAGED.json UPDATE.json [--by ...] [--at ...]   # the same as apply
     python -m connector_domain            # a short lifecycle on a bundled example
 
@@ -35,7 +37,7 @@ from ._version import __version__
 from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate, Publish, SetName
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
-from .mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION, MAX_BODY
+from .mock.defaults import BODY_TIMEOUT, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
 
@@ -146,6 +148,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             certification_delay=step,
             certify=lambda _staged: passes,
         )
+    timeout: float | None = args.request_timeout
     server.serve(
         host=args.host,
         port=args.port,
@@ -154,6 +157,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         region=args.region,
         allowed_hosts=args.allowed_host,
         max_body=args.max_body,
+        header_timeout=HEADER_TIMEOUT if timeout is None else timeout,
+        body_timeout=BODY_TIMEOUT if timeout is None else timeout,
     )
     return 0
 
@@ -171,6 +176,17 @@ def _bytes(text: str) -> int:
     if not text.isascii() or not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive number of bytes: {text!r}")
     return int(text)
+
+
+def _timeout(text: str) -> float:
+    """``--request-timeout``: a positive, finite number of seconds."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"not a positive, finite number of seconds: {text!r}")
+    return seconds
 
 
 def _port(text: str) -> int:
@@ -298,6 +314,14 @@ def make_parser() -> argparse.ArgumentParser:
         default=MAX_BODY,
         metavar="BYTES",
         help=f"the largest request body read; a larger one is refused with 413 (default: {MAX_BODY}, 1 MiB)",
+    )
+    serve.add_argument(
+        "--request-timeout",
+        type=_timeout,
+        metavar="SECONDS",
+        help="how long a client may take to send a request: a connection whose request line and headers take "
+        "longer is closed, a body that takes longer (from its first read) is answered 408 "
+        f"(default: {HEADER_TIMEOUT:g} for the line and headers, {BODY_TIMEOUT:g} for the body)",
     )
     serve.set_defaults(run=_run_serve)
     return parser

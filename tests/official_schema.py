@@ -12,8 +12,8 @@ Allowed deviations, each documented in ``docs/decisions.md``:
 - ``mc-app`` among the application types: the ConnectorStaged docs page and
   the ``connect.yaml`` schema name it, the RAML enum does not;
 - the codes of the mock's own refusals (``MethodNotAllowed``,
-  ``HostNotAllowed``, ``CrossSiteRequestRefused``, ``PayloadTooLarge``; the
-  reference has none):
+  ``HostNotAllowed``, ``CrossSiteRequestRefused``, ``PayloadTooLarge``,
+  ``RequestTimeout``; the reference has none):
   they are checked as ErrorObjects of open code.
 """
 

@@ -241,6 +241,28 @@ def test_serve_refuses_a_delay_the_clock_cannot_hold(delay: str, says: str, caps
     assert says in capsys.readouterr().err
 
 
+def test_serve_hands_the_request_timeout_to_both_deadlines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --request-timeout` sets the deadline of the line and headers and that of the body; by default
+    they are 10 and 30 seconds."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main(["serve", "--request-timeout", "2.5"]) == 0
+    assert main(["serve"]) == 0
+    assert [(c["header_timeout"], c["body_timeout"]) for c in calls] == [(2.5, 2.5), (10, 30)]
+
+
+@pytest.mark.parametrize("timeout", ["0", "-1", "inf", "nan", "soon"])
+def test_serve_refuses_a_request_timeout_that_is_not_positive(timeout: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A timeout of no seconds, of infinitely many or of no number is refused at start-up, naming the option."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--request-timeout", timeout])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--request-timeout" in err and "not a positive, finite number of seconds" in err
+
+
 def test_help_from_the_program_lists_the_commands() -> None:
     """`python -m connector_domain --help`, in a subprocess, lists the three commands."""
     result = subprocess.run([sys.executable, "-m", "connector_domain", "--help"], capture_output=True, text=True,

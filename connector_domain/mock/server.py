@@ -30,9 +30,11 @@ What the real API does not have lives under ``/__mock__/``:
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
+import math
 import socket
 import threading
 import urllib.parse
@@ -57,7 +59,8 @@ from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
-from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, MAX_BODY
+from ._protocol import with_header_timeout
+from .defaults import BODY_TIMEOUT, DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
@@ -157,6 +160,7 @@ def create_app(
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -167,10 +171,14 @@ def create_app(
     and searches as ``{region}:{project}``. A request's ``Host`` (and its
     ``Origin``, when it has one) must be a loopback name, the address the
     server listens on, or one of *allowed_hosts*; a body above *max_body*
-    bytes is refused with 413 before it is read whole (``_Edge``).
+    bytes is refused with 413 before it is read whole, and one that takes
+    over *body_timeout* seconds from the first read is answered 408
+    (``_Edge``). ``ValueError`` if *body_timeout* is not a positive, finite
+    number.
     """
     caller = f"{region}:{project}"
     check_project_identifier(caller)
+    _check_seconds("body_timeout", body_timeout)
     if store is None:
         clock = clock or SimulatedClock()
         store = Store(clock=clock, simulation=simulation)
@@ -319,7 +327,12 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(_Edge, allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts), max_body=max_body)
+            Middleware(
+                _Edge,
+                allowed_hosts=frozenset(_host_name(h) for h in allowed_hosts),
+                max_body=max_body,
+                body_timeout=body_timeout,
+            )
         ],
         exception_handlers={
             codec.InvalidInput: invalid_input,
@@ -354,6 +367,10 @@ class _Edge:
     - a body above ``max_body`` bytes is 413 ``PayloadTooLarge``: at once by
       its ``Content-Length``, or as soon as a chunked body passes the limit,
       so it is never held whole, and nothing is stored;
+    - a body that takes over ``body_timeout`` seconds from the app's first
+      read of it is 408 ``RequestTimeout``, with ``Connection: close``, and
+      nothing is stored (the line and headers have a deadline of their own,
+      ``_protocol.HeaderDeadline``);
     - ``X-Correlation-ID`` is echoed on the response, or one is generated;
     - a trailing slash names the same resource as the path without it;
     - a fault that reaches this far is answered with the reference's
@@ -361,10 +378,17 @@ class _Edge:
       the server's log.
     """
 
-    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] = frozenset(), max_body: int = 0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_hosts: frozenset[str] = frozenset(),
+        max_body: int = 0,
+        body_timeout: float | None = None,
+    ) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
     def _allowed(self, name: str, scope: Scope) -> bool:
         if name in self.allowed_hosts or name == "localhost":
@@ -396,6 +420,12 @@ class _Edge:
     def _too_large(self) -> Response:
         return _envelope(413, "PayloadTooLarge", f"The request body is larger than {self.max_body} bytes.")
 
+    def _timed_out(self) -> Response:
+        message = f"The request body did not arrive within {self.body_timeout:g} seconds."
+        answer = _envelope(408, "RequestTimeout", message)
+        answer.headers["Connection"] = "close"  # RFC 9110, 408: the server closes rather than wait on
+        return answer
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
@@ -412,14 +442,28 @@ class _Edge:
         correlation = _correlation_id(scope)
         started = False
         received = 0
+        deadline: float | None = None  # of the body, from the first read
+        read_whole = False
 
         async def bounded_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, deadline, read_whole
+            if read_whole or self.body_timeout is None:
+                message = await receive()  # after the body: a wait for the disconnect, which has no deadline
+            else:
+                if deadline is None:
+                    deadline = asyncio.get_running_loop().time() + self.body_timeout
+                try:
+                    async with asyncio.timeout_at(deadline):
+                        message = await receive()
+                except TimeoutError:
+                    raise _TimedOut from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if self.max_body and received > self.max_body:
                     raise _TooLarge
+                read_whole = not message.get("more_body", False)
+            else:
+                read_whole = True
             return message
 
         async def send_with_id(message: Message) -> None:
@@ -436,6 +480,10 @@ class _Edge:
             if started:
                 raise
             await self._too_large()(scope, receive, send_with_id)
+        except _TimedOut:
+            if started:
+                raise
+            await self._timed_out()(scope, receive, send_with_id)
         except Exception:
             _log.exception("the mock failed on %s %s", scope.get("method"), path)
             if started:
@@ -446,6 +494,16 @@ class _Edge:
 
 class _TooLarge(Exception):
     """A body passed the mock's limit while it was being read."""
+
+
+class _TimedOut(Exception):
+    """A body was not read whole by its deadline."""
+
+
+def _check_seconds(name: str, seconds: float) -> None:
+    """``ValueError`` unless *seconds* is a positive, finite number (a deadline)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < math.inf:
+        raise ValueError(f"{name}: expected a positive, finite number of seconds, got {seconds!r}")
 
 
 def _host_name(host: str) -> str:
@@ -479,27 +537,45 @@ def serve(
     region: str = DEFAULT_REGION,
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
+    header_timeout: float = HEADER_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> None:
-    """Run the mock until interrupted, on a new store that follows the system's time."""
+    """Run the mock until interrupted, on a new store that follows the system's time.
+
+    A connection whose request's line and headers take over *header_timeout*
+    seconds (from its opening, or the previous response) is closed; a body
+    that takes over *body_timeout* seconds is answered 408.
+    """
+    _check_seconds("header_timeout", header_timeout)
     app = create_app(
         simulation=simulation or Manual(),
         project=project,
         region=region,
         allowed_hosts=allowed_hosts,
         max_body=max_body,
+        body_timeout=body_timeout,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, http=with_header_timeout(header_timeout))
 
 
 @contextmanager
-def serving(app: Starlette | None = None, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serving(
+    app: Starlette | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    header_timeout: float = HEADER_TIMEOUT,
+) -> Iterator[str]:
     """Run *app* (default: a new mock) in a thread while the block runs; yields its base URL.
 
-    ``port=0`` takes a free port. For tests::
+    ``port=0`` takes a free port. A connection whose request's line and
+    headers take over *header_timeout* seconds is closed; the body's
+    deadline is the app's (``create_app(body_timeout=...)``). For tests::
 
         with serving(create_app(Store(clock=SimulatedClock(start)))) as url:
             httpx.post(f"{url}/connectors/drafts", json=draft)
     """
+    _check_seconds("header_timeout", header_timeout)
     app = app or create_app()
     # IPPROTO_TCP, not 0: asyncio turns Nagle's algorithm off (TCP_NODELAY) only on sockets
     # that say they are TCP, and with it on, a response written in two parts waits for the
@@ -507,7 +583,7 @@ def serving(app: Starlette | None = None, *, host: str = "127.0.0.1", port: int 
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", http=with_header_timeout(header_timeout))
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="connector-domain-mock", daemon=True)
     thread.start()
