@@ -8,6 +8,7 @@ deadline, and no later than the wait, never a time in between.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import select
 import socket
@@ -271,3 +272,18 @@ def test_the_protocol_takes_its_deadline() -> None:
     assert issubclass(bound, HeaderDeadline) and bound.header_timeout == 2.5
     assert HeaderDeadline.header_timeout == HEADER_TIMEOUT == 10
     assert BODY_TIMEOUT == 30
+
+
+def test_a_client_that_leaves_mid_body_is_no_fault(caplog: pytest.LogCaptureFixture) -> None:
+    """A client gone before its body arrived whole is logged as gone, not as a failure, and nothing is stored."""
+    caplog.set_level(logging.INFO, logger="connector_domain.mock")
+    with _mock() as url:
+        with _connection(url) as sock:
+            sock.sendall(_post(BODY) + BODY[:10])
+        end = time.monotonic() + WAIT
+        while not any("the client left" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < end, "the mock never saw the client leave"
+            time.sleep(0.01)
+        with checked_client(url) as client:
+            assert client.get("/connectors/drafts").json()["total"] == 0
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

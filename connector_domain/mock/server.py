@@ -48,7 +48,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -484,6 +484,9 @@ class _Edge:
             if started:
                 raise
             await self._timed_out()(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client left before its body arrived: there is no one to answer, and nothing failed.
+            _log.info("the client left during %s %s", scope.get("method"), path)
         except Exception:
             _log.exception("the mock failed on %s %s", scope.get("method"), path)
             if started:
