@@ -24,8 +24,6 @@ import argparse
 import datetime as dt
 import gc
 import json
-import os
-import platform
 import re
 import statistics
 import sys
@@ -48,6 +46,8 @@ try:
     import connector_domain  # noqa: F401
 except ImportError:  # not installed: use the checkout this script lives in
     sys.path.insert(0, str(ROOT))
+
+from _machine import machine  # noqa: E402
 
 from connector_domain import codec  # noqa: E402
 from connector_domain.actions import AddPrivateProject, RemovePrivateProject, SetDescription, SetName  # noqa: E402
@@ -597,15 +597,6 @@ def _versions() -> str:
     return ", ".join(out)
 
 
-def _machine() -> str:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = "n/a" if not hasattr(os, "getloadavg") else ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{cpus} CPUs available ({platform.machine()}, {platform.processor() or platform.system()}), "
-        f"load average {load}; Python {platform.python_version()} ({platform.python_implementation()})"
-    )
-
-
 def _us(seconds: float) -> str:
     return f"{seconds * 1e6:,.2f} µs" if seconds < 0.01 else f"{seconds * 1e3:,.1f} ms"
 
@@ -652,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     data = FIXTURE.read_bytes()
     check_equivalence(data)
     staged = lib_decode(data)
-    print(_machine(), file=sys.stderr)
+    print(machine(), file=sys.stderr)
     print(_versions(), file=sys.stderr)
 
     decode, encode = codec_runners(data)
@@ -684,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.replay_actions != 100_000:
         ratios[3].label = f"replay {args.replay_actions:,}: apply / attrs.evolve"
     print(report(ratios, groups, memory, args.markdown))
-    print(f"\n{time.perf_counter() - began:.0f} s in all; {_machine()}", file=sys.stderr)
+    print(f"\n{time.perf_counter() - began:.0f} s in all; {machine()}", file=sys.stderr)
     return 0
 
 

@@ -42,8 +42,6 @@ import gc
 import http.client
 import json
 import multiprocessing
-import os
-import platform
 import select
 import statistics
 import sys
@@ -58,6 +56,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _machine import machine
 
 from connector_domain import codec
 from connector_domain.mock.defaults import MAX_BODY
@@ -406,15 +406,6 @@ def _verdict(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
 
 
-def _machine() -> str:
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = "n/a" if not hasattr(os, "getloadavg") else ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    return (
-        f"{cpus} CPUs available ({platform.machine()}, {platform.processor() or platform.system()}), "
-        f"load average {load}; Python {platform.python_version()} ({platform.python_implementation()})"
-    )
-
-
 def report_near_miss(result: NearMiss, goals: list[Goal]) -> None:
     median = statistics.median(result.alone)
     refused = result.statuses == {400}
@@ -532,7 +523,7 @@ def main() -> int:
     parser.add_argument("--heavy-repeat", type=int, default=3, help="requests of goal 4, each kind (default 3)")
     args = parser.parse_args()
     began = time.perf_counter()
-    print(_machine(), file=sys.stderr)
+    print(machine(), file=sys.stderr)
     goals: list[Goal] = []
     print(
         f"Python {sys.version.split()[0]}; the mock in a child process on 127.0.0.1; "
@@ -557,7 +548,7 @@ def main() -> int:
     numbers = sorted({goal.number for goal in goals})
     failed = sorted({goal.number for goal in goals if not goal.passed})
     print("\n" + ", ".join(f"goal {n}: {_verdict(n not in failed)}" for n in numbers))
-    print(f"\n{time.perf_counter() - began:.0f} s in all; {_machine()}", file=sys.stderr)
+    print(f"\n{time.perf_counter() - began:.0f} s in all; {machine()}", file=sys.stderr)
     return 1 if failed else 0
 
 

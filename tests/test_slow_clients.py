@@ -26,14 +26,9 @@ from connector_domain.mock.defaults import BODY_TIMEOUT, HEADER_TIMEOUT
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import SimulatedClock, Store
 from tests.official_schema import checked_client, validate
+from tests.test_server import DRAFT
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
-DRAFT: dict[str, Any] = {
-    "key": "my-connector",
-    "name": "My connector",
-    "creator": {"email": "jane.doe@example.com"},
-    "repository": {"url": "git@github.com:example/my-connector.git", "tag": "v1.0.0"},
-}
 #: The deadlines of these tests, in seconds.
 DEADLINE = 0.3
 #: The longest any test waits for the server to close or answer.
