@@ -13,7 +13,7 @@ Allowed deviations, each documented in ``docs/decisions.md``:
   the ``connect.yaml`` schema name it, the RAML enum does not;
 - the codes of the mock's own refusals (``MethodNotAllowed``,
   ``HostNotAllowed``, ``CrossSiteRequestRefused``, ``PayloadTooLarge``,
-  ``RequestTimeout``; the reference has none):
+  ``RequestTimeout``, ``MalformedRequest``; the reference has none):
   they are checked as ErrorObjects of open code.
 """
 

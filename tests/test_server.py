@@ -558,6 +558,33 @@ class TestTheMockStaysTheUsersOwn:
         error(client.post(path, content=json.dumps(DRAFT), headers=headers), 403, "CrossSiteRequestRefused")
         assert client.get("/connectors/drafts").json()["total"] == 1
 
+    @pytest.mark.parametrize("origin", ["http://[", "http://[::1", "http://[zz]"])
+    def test_an_origin_that_is_no_url_is_refused(self, client: httpx.Client, origin: str) -> None:
+        """An Origin that is not a URL names no site of the mock's: 403, not a fault."""
+        error(client.post("/connectors/drafts", json=DRAFT, headers={"Origin": origin}), 403, "CrossSiteRequestRefused")
+        assert client.get("/connectors/drafts").json()["total"] == 0
+
+    @pytest.mark.parametrize(
+        "head",
+        [b"GET /connectors/drafts HTTP/1.1\r\n\r\n",
+         b"GET /connectors/drafts HTTP/1.1\r\nHost: 127.0.0.1\r\nBad header\r\n\r\n",
+         b"POST /connectors/drafts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n"],
+    )  # fmt: skip
+    def test_what_is_not_http_is_an_error_response(self, server: tuple[str, SimulatedClock], head: bytes) -> None:
+        """A request h11 cannot read (no Host, a malformed header, a bad Content-Length) is a JSON 400."""
+        port = int(server[0].rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(head)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head_part, _, body = answer.partition(b"\r\n\r\n")
+        assert head_part.startswith(b"HTTP/1.1 400 ")
+        assert b"content-type: application/json" in head_part.lower() and b"x-correlation-id: mock-" in head_part
+        envelope = json.loads(body)
+        assert envelope["statusCode"] == 400 and envelope["errors"][0]["code"] == "MalformedRequest"
+        assert envelope["message"].startswith("The request is not valid HTTP/1.1 (")
+
     def test_a_local_origin_and_curls_form_type_keep_working(self, client: httpx.Client) -> None:
         """A page on localhost may call the mock, and curl -d (a form content type, no Origin) still creates."""
         answer = client.post(

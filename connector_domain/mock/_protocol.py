@@ -17,6 +17,8 @@ What it relies on of uvicorn's ``H11Protocol``, the same from uvicorn 0.29 to
   it extends and calls. Each request's cycle is given the bound
   ``on_response_complete`` and calls it when its response is complete; from
   there uvicorn reads a pipelined next request, if it has one;
+- ``send_400_response(msg)``, which it replaces: uvicorn calls it when h11
+  cannot read a request, and writes with ``self.conn`` and ``self.transport``;
 - ``self.cycle``: uvicorn assigns it a new ``RequestResponseCycle`` when h11
   has parsed a request's line and headers, and at no other time. The
   deadline notes the cycle it was set under; when it expires with that cycle
@@ -31,9 +33,12 @@ left alone: the transport's ``get_protocol()`` no longer names this one.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import ClassVar, Final
+import uuid
+from typing import Any, ClassVar, Final
 
+import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from .defaults import HEADER_TIMEOUT
@@ -41,6 +46,16 @@ from .defaults import HEADER_TIMEOUT
 __all__ = ["HeaderDeadline", "with_header_timeout"]
 
 _log: Final = logging.getLogger("connector_domain.mock")
+
+
+def error_body(status: int, code: str, message: str) -> dict[str, Any]:
+    """An ErrorResponse for what no DomainError class describes (an unknown path, a fault, malformed HTTP)."""
+    return {"statusCode": status, "message": message, "errors": [{"code": code, "message": message}]}
+
+
+def new_correlation_id() -> bytes:
+    """An ``X-Correlation-ID`` for a response to a request that sent none."""
+    return f"mock-{uuid.uuid4()}".encode()
 
 
 class HeaderDeadline(H11Protocol):
@@ -67,6 +82,26 @@ class HeaderDeadline(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """Answer what h11 cannot read as HTTP/1.1 with an ErrorResponse, as the mock answers any refusal.
+
+        uvicorn's own answer is plain text; a client of the mock parses every
+        error as JSON. Called by uvicorn for an ``h11.RemoteProtocolError``
+        (a request without ``Host``, a malformed header line, a bad
+        ``Content-Length``), before any app sees the request.
+        """
+        message = f"The request is not valid HTTP/1.1 ({msg.rstrip('.')})."
+        body = json.dumps(error_body(400, "MalformedRequest", message)).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+            (b"x-correlation-id", new_correlation_id()),
+        ]
+        for event in (h11.Response(status_code=400, headers=headers), h11.Data(data=body), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event))
+        self.transport.close()
 
     def _arm(self) -> None:
         self._disarm()

@@ -38,7 +38,6 @@ import math
 import socket
 import threading
 import urllib.parse
-import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar
@@ -59,7 +58,7 @@ from ..actions import ConnectorUpdate
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
-from ._protocol import with_header_timeout
+from ._protocol import error_body, new_correlation_id, with_header_timeout
 from .defaults import BODY_TIMEOUT, DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
@@ -73,9 +72,7 @@ _Endpoint = Callable[[Request], Awaitable[Response]]
 
 def _envelope(status: int, code: str, message: str) -> JSONResponse:
     """An ErrorResponse for what no DomainError class describes (an unknown path, a server fault)."""
-    return JSONResponse(
-        {"statusCode": status, "message": message, "errors": [{"code": code, "message": message}]}, status
-    )
+    return JSONResponse(error_body(status, code, message), status)
 
 
 def _answer(result: Stored[Any] | Page[Any] | DomainError, status: int = 200) -> JSONResponse:
@@ -409,7 +406,10 @@ class _Edge:
             return _envelope(400, "HostNotAllowed", message)
         origin = headers.get(b"origin")
         if origin is not None:
-            origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
+            try:
+                origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
+            except ValueError:  # not a URL ("http://["): no site of ours
+                origin_host = None
             if origin_host is None or not self._allowed(_host_name(origin_host), scope):
                 return _envelope(403, "CrossSiteRequestRefused", "This mock answers no request from another site.")
         length = headers.get(b"content-length")
@@ -527,7 +527,7 @@ def _correlation_id(scope: Scope) -> bytes:
     for name, value in scope.get("headers", []):
         if name == _CORRELATION and value and len(value) <= 256:
             return bytes(value)
-    return f"mock-{uuid.uuid4()}".encode()
+    return new_correlation_id()
 
 
 def serve(
