@@ -85,7 +85,7 @@ class TestDomainError:
 
 
 #: One example of every error: (error, code, HTTP status, message, wire extras).
-EXAMPLES = [
+EXAMPLES: list[tuple[DomainError, str, int, str, dict[str, object]]] = [
     (
         errors.InvalidJsonInput("name: required"),
         "InvalidJsonInput",
