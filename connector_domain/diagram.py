@@ -26,7 +26,7 @@ from .deployment.actions import ACTIONS as DEPLOYMENT_ACTIONS
 from .deployment.actions import Delete
 from .deployment.actions import input_name as deployment_input_name
 from .deployment.model import DeploymentStatus
-from .errors import DomainError
+from .errors import DeploymentInvalidStatusTransition, DomainError
 from .lifecycle import (
     ANY_STATUS,
     CERTIFICATION_ASKED,
@@ -213,9 +213,9 @@ def _deployment_cell(status: DeploymentStatus, target: deployment_lifecycle.Targ
         return f"-> {target.value}"
     if target is deployment_lifecycle.GONE:
         return "gone"
-    assert isinstance(target, type)
     # "Already x": the error's message names the status (Invalid status change: Already queued).
-    return target(status.value).message.split(": ", 1)[1]  # type: ignore[call-arg]
+    assert issubclass(target, DeploymentInvalidStatusTransition), target
+    return target(status.value).message.split(": ", 1)[1]
 
 
 def deployment_matrix() -> str:
