@@ -2,7 +2,9 @@
 
 Everyday names are importable from here: the entities, the update actions
 and service events, the errors, and the reducer (``create``, ``apply``,
-``apply_update``). The wire codec is ``connector_domain.codec``.
+``apply_update``). The wire codec is ``connector_domain.codec``. The
+Deployment aggregate, built on these rules, is ``connector_domain.deployment``
+(this package never imports it).
 """
 
 from ._version import __version__ as __version__  # re-exported, outside __all__

@@ -3,7 +3,7 @@
 Usage::
 
     python -m connector_domain apply STAGED.json UPDATE.json [--by PROJECT_KEY] [--at DATETIME]
-    python -m connector_domain diagram [--markdown]
+    python -m connector_domain diagram [--deployment] [--markdown]
     python -m connector_domain serve [--host 127.0.0.1] [--port 8080] [--simulate auto|manual]
                                      [--delay SECONDS] [--certification pass|fail]
                                      [--project KEY] [--region REGION]
@@ -122,8 +122,14 @@ def _run_apply(args: argparse.Namespace) -> int:
 
 
 def _run_diagram(args: argparse.Namespace) -> int:
-    """Print the Mermaid diagrams of the lifecycle, or with --markdown the generated part of docs/lifecycle.md."""
-    print(diagram.lifecycle_markdown() if args.markdown else diagram.mermaid(), end="")
+    """Print the Mermaid diagrams of the lifecycle, or with --markdown the generated part of docs/lifecycle.md.
+
+    With --deployment, the same of the Deployment's (docs/deployments.md).
+    """
+    if args.deployment:
+        print(diagram.deployment_markdown() if args.markdown else diagram.deployment_mermaid(), end="")
+    else:
+        print(diagram.lifecycle_markdown() if args.markdown else diagram.mermaid(), end="")
     return 0
 
 
@@ -265,6 +271,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Print Mermaid state diagrams generated from the lifecycle tables.",
     )
     diagram_.add_argument("--markdown", action="store_true", help="print diagrams and the status-by-input matrix")
+    diagram_.add_argument("--deployment", action="store_true", help="the Deployment's status machine instead")
     diagram_.set_defaults(run=_run_diagram)
 
     serve = commands.add_parser(

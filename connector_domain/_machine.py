@@ -1,12 +1,14 @@
 """The parts of a reducer that do not depend on the aggregate: the lock lookup, the no-op rule, the commit.
 
-An aggregate (the ConnectorStaged today, the Deployment next) describes its
-lifecycle as transition tables, ``state -> {input key -> target}``, where a
-target is the next state or the ``DomainError`` class that refuses the input
-in that state, and a missing key is a refusal the aggregate words itself.
-Its reducer then does three things that are the same for every aggregate,
-and they live here, once:
+An aggregate (the ConnectorStaged, the Deployment) describes its lifecycle
+as transition tables, ``state -> {input key -> target}``, where a target is
+the next state or the ``DomainError`` class that refuses the input in that
+state (or another target an aggregate names, such as the Deployment's
+"gone"), and a missing key is a refusal the aggregate words itself. Its
+reducer then does four things that are the same for every aggregate, and
+they live here, once:
 
+- ``check_version``: the version rule of an update (``ConcurrentModification``);
 - ``step``: look one input up in one table;
 - ``changed``: keep only the fields an input would really change (an input
   that changes nothing changes nothing, version included);
@@ -20,25 +22,44 @@ public face of these rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
-from .errors import DomainError
+from .errors import ConcurrentModification
 
-__all__ = ["Changes", "Table", "changed", "replacer", "step"]
+__all__ = ["Changes", "Table", "Versioned", "changed", "check_version", "replacer", "step"]
 
 S = TypeVar("S", bound=Hashable)
 T = TypeVar("T")
 
-#: A transition table: state -> {input key -> next state, or the error class refusing the input}.
-Table: TypeAlias = Mapping[S, Mapping[Any, "S | type[DomainError]"]]
+#: A transition table: state -> {input key -> target}; a target is the next state, the error
+#: class refusing the input, or another target the aggregate names (``T`` is their union).
+Table: TypeAlias = Mapping[S, Mapping[Any, T]]
 #: The fields an input sets, by attribute name.
 Changes: TypeAlias = dict[str, Any]
 
 
-def step(table: Table[S], state: S, key: Any) -> S | type[DomainError] | None:
-    """Where *key* leads from *state* in *table*: a state, the error class refusing it, or None (not listed)."""
+class Versioned(Protocol):
+    """A versioned resource: what the version rule reads of it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def key(self) -> str | None: ...
+    @property
+    def version(self) -> int: ...
+
+
+def check_version(resource: Versioned, version: int) -> ConcurrentModification | None:
+    """The error refusing a request that expects *version* of *resource* (update, delete), or None."""
+    if version != resource.version:
+        return ConcurrentModification(resource.id, resource.key, version, resource.version)
+    return None
+
+
+def step(table: Table[S, T], state: S, key: Any) -> T | None:
+    """Where *key* leads from *state* in *table*: its target (a state, an error class, ...), or None (not listed)."""
     return table[state].get(key)
 
 

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .model import Connector, ConnectorStaged, ConnectorStatus, IsPreviewable, check_project_identifier
 
-__all__ = ["check_deployment", "connector_snapshot", "published_connector", "shown_in_search", "visible"]
+__all__ = ["check_deployment", "connector_snapshot", "listed", "published_connector", "shown_in_search", "visible"]
 
 
 def visible(staged: ConnectorStaged, project: str, *, owner: str | None = None) -> bool:
@@ -32,6 +32,15 @@ def visible(staged: ConnectorStaged, project: str, *, owner: str | None = None) 
     Connector" (the draft type).
     """
     return not staged.private or project in staged.private_projects or project == owner
+
+
+def listed(staged: ConnectorStaged, project: str) -> bool:
+    """Whether *staged*'s ``privateProjects`` lists *project*: a preview needs it, whatever ``private`` is.
+
+    Rule 2 of ``check_deployment``; a Deployment's create checks it with the
+    reference, before the type (deployments.md, Create step 2).
+    """
+    return project in staged.private_projects
 
 
 def shown_in_search(staged: ConnectorStaged, project: str, *, owner: str | None = None) -> bool:
@@ -65,13 +74,12 @@ def check_deployment(
     """
     check_project_identifier(project)
     not_found = ConnectorReferenceNotFound(staged.key or staged.id, staged.version)
-    listed = project in staged.private_projects
     if not visible(staged, project, owner=owner):
         return not_found
     if preview:
         if staged.is_previewable is not IsPreviewable.TRUE:
             return ConnectorStagedNotPreviewable(staged.id, staged.key, staged.version)
-        if not listed:
+        if not listed(staged, project):
             return not_found
     region = project.split(":", 1)[0]
     if staged.supported_regions and region not in {r.value for r in staged.supported_regions}:

@@ -1,7 +1,8 @@
 """The wire codec: the API's camelCase JSON, on one configured cattrs converter.
 
 - ``from_wire(data, cls)`` reads a JSON-like value (what ``json.loads``
-  returns) into an entity, an ``UpdateAction`` or a ``ConnectorUpdate``. It is
+  returns) into an entity, an ``UpdateAction`` or a ``ConnectorUpdate``, or
+  one of the Deployment's (``connector_domain.deployment``). It is
   strict on types (no coercion: ``"3"`` is not an integer, ``"false"`` is not
   a boolean) and on every documented pattern, and tolerant of what real
   payloads contain: ``null`` equals absent for a field that may be absent,
@@ -19,6 +20,12 @@ The two fields of ``ConnectorStaged`` that the wire cannot carry
 (``published_before``, ``certification_requested``) are left out; read from
 the wire they are derived (see ``ConnectorStaged``). ``to_record`` and
 ``from_record`` are the lossless record form that keeps them.
+
+A Deployment never holds a clear secured value (``deployment.model``): the
+codec masks the secured values it reads in one (the official examples show
+clear text), so its wire form and its record form, the same for a
+Deployment, show ``"****"`` for each. What a client sends (a draft, a
+``redeploy``) is read and written as sent.
 """
 
 from __future__ import annotations
@@ -46,6 +53,9 @@ from cattrs.strategies import configure_tagged_union
 from . import model
 from ._fields import PartProblems, shown, too_many
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
+from .deployment import model as deployment_model
+from .deployment.actions import DeploymentUpdate, DeploymentUpdateAction
+from .deployment.events import DeploymentServiceEvent
 from .errors import DomainError, InvalidJsonInput
 from .events import ServiceEvent
 
@@ -332,7 +342,8 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
     check = field.metadata.get("check")
     item_check = field.metadata.get("item_check")
     max_items = field.metadata.get("max_items")
-    if check is None and item_check is None and max_items is None:
+    mask = field.metadata.get("mask")
+    if check is None and item_check is None and max_items is None and mask is None:
         return None
     t = field.type
     if type(None) in get_args(t):  # X | None: a null never reaches the hook
@@ -344,7 +355,57 @@ def _field_hook(conv: Converter, field: attrs.Attribute[Any]) -> Callable[[Any, 
         hook = conv.get_structure_hook(t)
     if max_items is not None:
         hook = _at_most(hook, max_items)
+    if mask is not None:
+        hook = _masking(hook, mask)
     return hook if check is None else _checked(hook, check)
+
+
+def _masking(hook: Callable[[Any, Any], Any], mask: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    """*hook*, its result passed through *mask*: a resource's secured values are read as ``"****"``.
+
+    The field's ``mask`` (its metadata, beside its ``check``) says how; the
+    values are read, and their types checked, before they are masked.
+    """
+
+    def structure(value: Any, t: Any) -> Any:
+        return mask(hook(value, t))
+
+    return structure
+
+
+def _json_value(value: Any, _: type) -> deployment_model.JsonValue:
+    """Any JSON value but ``null``, for a field the RAML types ``any``: kept as its JSON text."""
+    if value is None:
+        raise _WrongType("a JSON value other than null", value)
+    problem = _not_json(value, 0)
+    if problem is not None:
+        raise ValueError(f"expected a JSON value, got {problem}")
+    return deployment_model.JsonValue(text=json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _not_json(value: Any, depth: int) -> str | None:
+    """What in *value* JSON text cannot hold, or that ``dumps`` could not write back; None when nothing."""
+    if depth > MAX_DEPTH:
+        return f"a value nested deeper than {MAX_DEPTH} arrays and objects"
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return "a string with a lone surrogate" if _SURROGATE.search(value) is not None else None
+    if isinstance(value, int):
+        return None if INT64_MIN <= value <= INT64_MAX else "an integer out of the signed 64-bit range"
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"the number {value}"
+    if isinstance(value, list | tuple):
+        return next((p for p in (_not_json(v, depth + 1) for v in value) if p is not None), None)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"an object key that is not a string ({shown(key)})"
+            problem = _not_json(key, depth) or _not_json(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    return f"a {type(value).__name__}"
 
 
 def _at_most(hook: Callable[[Any, Any], Any], max_items: int) -> Callable[[Any, Any], Any]:
@@ -406,11 +467,20 @@ def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Cal
 
     Left alone, the strategy reads an unknown or missing tag as "required
     field missing" at the member itself; checking the tag first names the tag
-    field and says what is wrong with it.
+    field and says what is wrong with it. A union of one class (the
+    Deployment's update actions: ``redeploy`` alone) is that class itself,
+    which cattrs' strategy does not take: its own hooks read and write the tag.
     """
-    configure_tagged_union(union, conv, tag_generator=tag_of, tag_name=tag_name)
-    tagged = conv.get_structure_hook(union)
-    tags = {tag_of(cls) for cls in get_args(union)}
+    members = get_args(union) or (union,)
+    tags = {tag_of(cls) for cls in members}
+    if len(members) == 1:
+        tagged = conv.get_structure_hook(union)
+        untagged = conv.get_unstructure_hook(union)
+        tag = tag_of(union)
+        conv.register_unstructure_hook(union, lambda obj: {tag_name: tag, **untagged(obj)})
+    else:
+        configure_tagged_union(union, conv, tag_generator=tag_of, tag_name=tag_name)
+        tagged = conv.get_structure_hook(union)
 
     def structure(value: Any, t: Any) -> Any:
         if not isinstance(value, dict):
@@ -441,7 +511,14 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
       written; a field's own check runs while that field is read, so that
       the error path names it.
     - ``UpdateAction`` is a tagged union on ``action``, with the action
-      names of the API (``setName``).
+      names of the API (``setName``); so is ``DeploymentUpdateAction``
+      (``redeploy``, its one member, reads and writes its tag).
+    - ``ServiceEvent`` and ``DeploymentServiceEvent`` are tagged unions on
+      ``type``, with the class names.
+    - A field's ``mask`` (its metadata) runs on what is read there, before
+      its check: the secured values of a Deployment read as ``"****"``.
+    - ``JsonValue`` (a field the RAML types ``any``) reads any JSON value but
+      ``null``, and writes it back as it was.
     - With ``record=True``, the record form: the wire form plus the two
       fields of ``ConnectorStaged`` that the wire cannot carry
       (``publishedBefore``, ``certificationRequested``), always written.
@@ -467,6 +544,13 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     # creator); this form, tagged on "type" with the class name, is for the
     # out-of-band channels of mocks and the conformance kit.
     _configure_tagged(conv, ServiceEvent, tag_name="type", tag_of=lambda cls: cls.__name__, kind="service event")
+    # The Deployment's: its one update action, and its service events (as the ConnectorStaged's).
+    conv.register_structure_hook(deployment_model.JsonValue, _json_value)
+    conv.register_unstructure_hook(deployment_model.JsonValue, lambda value: json.loads(value.text))
+    _configure_tagged(conv, DeploymentUpdateAction, tag_name="action", tag_of=action_name, kind="action")
+    _configure_tagged(
+        conv, DeploymentServiceEvent, tag_name="type", tag_of=lambda cls: cls.__name__, kind="service event"
+    )
 
 
 def make_converter(*, record: bool = False) -> Converter:
@@ -489,6 +573,15 @@ _READABLE: Final[frozenset[Any]] = frozenset(
         ConnectorUpdate,
         *get_args(ServiceEvent),
         ServiceEvent,
+        *(
+            getattr(deployment_model, name)
+            for name in deployment_model.__all__
+            if attrs.has(getattr(deployment_model, name))
+        ),
+        DeploymentUpdateAction,
+        DeploymentUpdate,
+        *get_args(DeploymentServiceEvent),
+        DeploymentServiceEvent,
     }
 )
 
@@ -566,7 +659,10 @@ def from_wire(data: Any, cls: Any) -> Any:
     """Read JSON-like *data* (as ``json.loads`` returns it) as a *cls*.
 
     *cls* is an entity class of ``connector_domain.model``, an action class,
-    ``UpdateAction`` or ``ConnectorUpdate``. Raises ``InvalidInput`` naming
+    ``UpdateAction`` or ``ConnectorUpdate``, a service event class or
+    ``ServiceEvent``; or the same of ``connector_domain.deployment``
+    (``Deployment``, ``DeploymentDraft``, ``Redeploy``, ``DeploymentUpdate``,
+    ``DeploymentServiceEvent``, ...). Raises ``InvalidInput`` naming
     every offending path for data that does not fit.
     """
     return _structure(converter, data, cls)
@@ -593,12 +689,15 @@ def _unstructure(conv: Converter, obj: Any) -> Any:
         return conv.unstructure(obj, unstructure_as=UpdateAction)
     if type(obj) in _EVENT_TYPES:
         return conv.unstructure(obj, unstructure_as=ServiceEvent)
+    if type(obj) in _DEPLOYMENT_EVENT_TYPES:
+        return conv.unstructure(obj, unstructure_as=DeploymentServiceEvent)
     if type(obj) not in _READABLE:
         raise TypeError(f"{type(obj).__name__} has no wire form")
     return conv.unstructure(obj)
 
 
 _EVENT_TYPES: Final = frozenset(get_args(ServiceEvent))
+_DEPLOYMENT_EVENT_TYPES: Final = frozenset(get_args(DeploymentServiceEvent))
 
 
 def wire_of_record(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,19 @@ the value carries). ``extra_fields`` names the fields the ErrorResponse
 carries beside ``code`` and ``message``, in their wire spelling; only those
 the reference documents are listed.
 
-Source: ``connect-api-facts.md`` (Errors) and ``lifecycle.md`` (Messages).
+Source: ``connect-api-facts.md`` (Errors) and ``lifecycle.md`` (Messages);
+for the Deployment's errors, ``connect-deployments-facts.md`` (Errors relevant
+to Deployments) and ``deployments.md``.
+
+HTTP statuses: no error type of the reference declares one. The
+ConnectorStaged's refusals of a request body or of an input in its state are
+400, a stale version 409 and an unknown resource 404; the Deployment's errors
+follow the same rule, so every one of them is 400 (``POST /deployments``
+declares a 400 ErrorResponse, the update and delete endpoints declare none).
+
+The Deployment's errors live here, beside the others, and carry only strings
+and integers: the ``deployment`` package imports this module, never the
+reverse, so a Deployment's status or type is given by its wire value.
 """
 
 from __future__ import annotations
@@ -28,9 +40,25 @@ __all__ = [
     "ConnectorStagedNotPreviewable",
     "ConnectorStagedNotPrivate",
     "ConnectorStagedPreviewRequestUnderProcess",
+    "DeploymentApplicationDoNotBelong",
+    "DeploymentApplicationDoesNotExist",
+    "DeploymentApplicationRequired",
+    "DeploymentConnectorUpdateFailure",
+    "DeploymentEmptyRequiredGlobalConfigurationKey",
+    "DeploymentInvalidStatusTransition",
+    "DeploymentInvalidType",
+    "DeploymentLogInvalidDate",
+    "DeploymentLogInvalidPageToken",
+    "DeploymentLogMissingApplicationName",
+    "DeploymentMissingGlobalConfigurationKey",
+    "DeploymentProductionDeactivated",
+    "DeploymentUnknownApplicationConfiguration",
+    "DeploymentUnknownApplicationConfigurationKey",
+    "DeploymentUnknownGlobalConfigurationKey",
     "DeploymentUnsupportedRegion",
     "DomainError",
     "DuplicateField",
+    "InvalidDeploymentOperation",
     "InvalidJsonInput",
     "InvalidOperation",
     "InvalidPathParam",
@@ -323,3 +351,275 @@ class ConnectorReferenceNotFound(DomainError):
     @property
     def message(self) -> str:
         return f"Connector '{self.identifier}' with version {self.version} not found"
+
+
+# --- The Deployment's errors ----------------------------------------------------------
+# Templates as connect-deployments-facts.md copies them from the RAML; "(secret|standard)"
+# is filled in with the kind of the key, and every one of them is 400 (see the module's docstring).
+
+
+def _kind(secured: bool) -> str:
+    # The templates' alternatives: "(secret|standard)".
+    return "secret" if secured else "standard"
+
+
+@attrs.frozen(field_transformer=typed)
+class InvalidDeploymentOperation(DomainError):
+    """The Deployment's status forbids this input: code ``InvalidOperation`` (400; deployments.md, "-").
+
+    The ConnectorStaged's ``InvalidOperation`` names a ``ConnectorStatus``;
+    this one names a Deployment's status by its wire value (``Deployed``),
+    as its own class because this module cannot import the deployment's enum.
+    ``input_name`` is the input's name (``redeploy``, ``delete``) or, for a
+    service event, its class name.
+    """
+
+    code: ClassVar[str] = "InvalidOperation"
+
+    input_name: str
+    status: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.input_name} is not allowed while the Deployment is in status {self.status}"
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentInvalidStatusTransition(DomainError):
+    """``redeploy`` or ``delete`` in a status that is already on its way (400; deployments.md, "Already x").
+
+    ``status`` is the Deployment's status by its wire value; the message says
+    "Already" and that status in lower case (``Already queued``). The RAML's
+    template writes ``\\:``, an escape: the message has a plain colon.
+    """
+
+    code: ClassVar[str] = "DeploymentInvalidStatusTransition"
+
+    status: str
+
+    @property
+    def message(self) -> str:
+        return f"Invalid status change: Already {self.status.lower()}"
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentInvalidType(DomainError):
+    """A deployment ``type`` the referenced connector does not allow (400).
+
+    ``resource_id`` and ``resource_key`` name the referenced connector,
+    ``type`` is the type asked for and ``allowed`` the types it allows, by
+    their wire values (``'sandbox' or 'production'`` when there are two:
+    the template has room for one).
+    """
+
+    code: ClassVar[str] = "DeploymentInvalidType"
+
+    resource_id: str
+    resource_key: str | None
+    type: str
+    allowed: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        allowed = " or ".join(f"'{t}'" for t in self.allowed)
+        return (
+            f"The Connector {_resource(self.resource_id, self.resource_key)} cannot be deployed as a "
+            f"'{self.type}' type. Only {allowed} types are allowed."
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentProductionDeactivated(DomainError):
+    """A ``production`` deployment into a project whose production deployments are disabled (400)."""
+
+    code: ClassVar[str] = "DeploymentProductionDeactivated"
+
+    @property
+    def message(self) -> str:
+        return (
+            "Deployments to production are disabled for this Project. "
+            "Please contact support to enable production deployments."
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentApplicationRequired(DomainError):
+    """A deployment with no application (400): a connector without configurations, or ``configurationValues: []``."""
+
+    code: ClassVar[str] = "DeploymentApplicationRequired"
+
+    @property
+    def message(self) -> str:
+        return "A Deployment requires at least one application"
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentUnknownApplicationConfiguration(DomainError):
+    """Values for an application the connector does not have (400)."""
+
+    code: ClassVar[str] = "DeploymentUnknownApplicationConfiguration"
+
+    unknown_application_name: str
+
+    @property
+    def message(self) -> str:
+        return f"Deployment does not require configuration for application named '{self.unknown_application_name}'."
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentUnknownApplicationConfigurationKey(DomainError):
+    """A value for a key the application does not declare, of its kind: standard, or secret when *secured* (400)."""
+
+    code: ClassVar[str] = "DeploymentUnknownApplicationConfigurationKey"
+
+    secured: bool
+    configuration_key: str
+    application_name: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Deployment does not require {_kind(self.secured)} configuration with key {self.configuration_key} "
+            f"for application named {self.application_name}."
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentUnknownGlobalConfigurationKey(DomainError):
+    """A global value for a key the connector does not declare, of its kind (400)."""
+
+    code: ClassVar[str] = "DeploymentUnknownGlobalConfigurationKey"
+
+    secured: bool
+    configuration_key: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Deployment global configuration does not require {_kind(self.secured)} with key {self.configuration_key}."
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentMissingGlobalConfigurationKey(DomainError):
+    """A global key the connector declares ``required``, without a value (400)."""
+
+    code: ClassVar[str] = "DeploymentMissingGlobalConfigurationKey"
+
+    secured: bool
+    configuration_key: str
+
+    @property
+    def message(self) -> str:
+        return f"Deployment global configuration requires {_kind(self.secured)} with key {self.configuration_key}."
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentEmptyRequiredGlobalConfigurationKey(DomainError):
+    """A global key the connector declares ``required``, given as ``""`` (400)."""
+
+    code: ClassVar[str] = "DeploymentEmptyRequiredGlobalConfigurationKey"
+
+    secured: bool
+    configuration_key: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Deployment requires a non empty value for {_kind(self.secured)} global configuration "
+            f"with key {self.configuration_key}."
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentApplicationDoNotBelong(DomainError):
+    """``redeploy`` values for an application this Deployment does not have (400).
+
+    ``resource_id`` and ``resource_key`` name the Deployment.
+    """
+
+    code: ClassVar[str] = "DeploymentApplicationDoNotBelong"
+
+    resource_id: str
+    resource_key: str | None
+    application_name: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Deployment with {_resource(self.resource_id, self.resource_key)} does not include application: "
+            f"{self.application_name}"
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentConnectorUpdateFailure(DomainError):
+    """``redeploy`` with ``updateConnector`` that cannot move to the connector's current version (400).
+
+    The template names both resources with the same placeholders
+    (``$resourceId``/``$resourceKey``, R7 of the facts): the first pair is
+    the Deployment's, the second the connector's.
+    """
+
+    code: ClassVar[str] = "DeploymentConnectorUpdateFailure"
+
+    deployment_id: str
+    deployment_key: str | None
+    connector_id: str
+    connector_key: str | None
+    cause: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"Deployment with {_resource(self.deployment_id, self.deployment_key)} failed while trying to update "
+            f"Connector {_resource(self.connector_id, self.connector_key)} (cause: {self.cause})"
+        )
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentApplicationDoesNotExist(DomainError):
+    """A logs query for an application the Deployment does not have (400)."""
+
+    code: ClassVar[str] = "DeploymentApplicationDoesNotExist"
+
+    resource_name: str
+
+    @property
+    def message(self) -> str:
+        return f"Deployment does not have an application named {self.resource_name}."
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentLogInvalidDate(DomainError):
+    """A logs query whose ``startDate``/``endDate`` are invalid (400)."""
+
+    code: ClassVar[str] = "DeploymentLogInvalidDate"
+
+    @property
+    def message(self) -> str:
+        return "Invalid start/end date"
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentLogInvalidPageToken(DomainError):
+    """A logs query with a ``pageToken`` the server did not issue (400)."""
+
+    code: ClassVar[str] = "DeploymentLogInvalidPageToken"
+
+    page_token: str
+
+    @property
+    def message(self) -> str:
+        return f"Invalid page token: {self.page_token}"
+
+
+@attrs.frozen(field_transformer=typed)
+class DeploymentLogMissingApplicationName(DomainError):
+    """A logs query of an AWS deployment without ``applicationName`` (400)."""
+
+    code: ClassVar[str] = "DeploymentLogMissingApplicationName"
+
+    @property
+    def message(self) -> str:
+        return "Missing application name when fetching deployment logs"

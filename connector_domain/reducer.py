@@ -24,7 +24,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from . import lifecycle
-from ._machine import Changes, changed, replacer
+from ._machine import Changes, changed, check_version, replacer
 from .actions import (
     AddCertificationComment,
     AddPrivateProject,
@@ -48,7 +48,6 @@ from .actions import (
     UpdatePreviewable,
 )
 from .errors import (
-    ConcurrentModification,
     ConnectorAlreadyCertified,
     ConnectorStagedNotPrivate,
     DomainError,
@@ -287,13 +286,6 @@ def _private_projects(
     if not edited:
         return staged.private_projects, False
     return tuple(project for project, number in entries if added.get(project) == number), True
-
-
-def check_version(resource: ConnectorStaged, version: int) -> ConcurrentModification | None:
-    """The error refusing a request that expects *version* of *resource* (update, delete), or None."""
-    if version != resource.version:
-        return ConcurrentModification(resource.id, resource.key, version, resource.version)
-    return None
 
 
 # --- Handlers: the fields each input sets, or its precondition's error ----------

@@ -46,7 +46,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("command", "options"),
     [("apply", ["--by PROJECT_KEY", "--at DATETIME", "STAGED.json", "UPDATE.json"]),
-     ("diagram", ["--markdown"]),
+     ("diagram", ["--markdown", "--deployment"]),
      ("serve", ["--host", "--port", "--simulate", "--delay", "--certification"])],
 )  # fmt: skip
 def test_each_command_has_its_help(capsys: pytest.CaptureFixture[str], command: str, options: list[str]) -> None:
@@ -177,6 +177,12 @@ def test_diagram_prints_the_mermaid_of_the_tables(capsys: pytest.CaptureFixture[
     """`diagram` prints the Mermaid diagrams; `--markdown` the docs' generated part."""
     assert _run(capsys, "diagram") == (0, diagram.mermaid())
     assert _run(capsys, "diagram", "--markdown") == (0, diagram.lifecycle_markdown())
+
+
+def test_diagram_of_the_deployment(capsys: pytest.CaptureFixture[str]) -> None:
+    """`diagram --deployment` prints the Deployment's diagram; with `--markdown` the generated part of its page."""
+    assert _run(capsys, "diagram", "--deployment") == (0, diagram.deployment_mermaid())
+    assert _run(capsys, "diagram", "--deployment", "--markdown") == (0, diagram.deployment_markdown())
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,7 @@ from connector_domain.model import (
 )
 from connector_domain.testing import strategies as cds
 from tests.conftest import FIXTURES, fixture
+from tests.test_errors import EXAMPLES as ERROR_TABLE
 
 PROJECT_PATTERN = "^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$"
 KEY_PATTERN = "^[A-Za-z0-9_-]+$"
@@ -1593,6 +1594,14 @@ ERROR_EXAMPLES: list[tuple[DomainError, int, str, dict[str, Any]]] = [
     ),
     (DeploymentUnsupportedRegion("us-east-2.aws"), 400, "Deployment unsupported region us-east-2.aws", {}),
 ]
+# The Deployment's errors: the examples of test_errors.py, one per class.
+ERROR_EXAMPLES += list(
+    {
+        type(error): (error, status, message, extras)
+        for error, _code, status, message, extras in ERROR_TABLE
+        if type(error) not in {type(e) for e, *_ in ERROR_EXAMPLES}
+    }.values()
+)
 
 
 class TestErrorResponse:
@@ -1606,10 +1615,14 @@ class TestErrorResponse:
     @pytest.mark.parametrize(("error", "status", "message", "extras"), ERROR_EXAMPLES, ids=lambda v: type(v).__name__)
     def test_envelope(self, error, status, message, extras):
         """One error gives ``{statusCode, message, errors: [{code, message, ...extras}]}``."""
+        assert error.code == (
+            "InvalidOperation" if isinstance(error, errors.InvalidDeploymentOperation) else type(error).__name__
+        )
         assert error_response(error) == {
             "statusCode": status,
             "message": message,
-            "errors": [{"code": type(error).__name__, "message": message, **extras}],
+            # The code is the class's name, but for the Deployment's InvalidOperation.
+            "errors": [{"code": error.code, "message": message, **extras}],
         }
 
     @pytest.mark.parametrize(("error", "status", "message", "extras"), ERROR_EXAMPLES, ids=lambda v: type(v).__name__)

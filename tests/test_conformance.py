@@ -471,6 +471,17 @@ class TestStrategies:
         for value in (connector, comment, entry):
             assert codec.from_wire(codec.to_wire(value), type(value)) == value
 
+    @given(data=st.data())
+    def test_every_deployment_entity_is_registered(self, data: st.DataObject) -> None:
+        """Every attrs class of the Deployment's model comes from from_type, and round-trips."""
+        from connector_domain.deployment import model as deployment_model
+
+        for name in deployment_model.__all__:
+            cls = getattr(deployment_model, name)
+            if isinstance(cls, type) and attrs.has(cls):
+                value = data.draw(st.from_type(cls), label=name)
+                assert codec.from_wire(codec.to_wire(value), cls) == value
+
     @given(st.from_type(ConnectorStaged), st.from_type(Creator), st.from_type(AddPrivateProject))
     def test_registered_with_from_type(self, staged: ConnectorStaged, creator: Creator, action: Any) -> None:
         """st.from_type builds the library's types once the strategies module is imported."""

@@ -85,7 +85,7 @@ class TestDomainError:
 
 
 #: One example of every error: (error, code, HTTP status, message, wire extras).
-EXAMPLES = [
+EXAMPLES: list[tuple[DomainError, str, int, str, dict[str, object]]] = [
     (
         errors.InvalidJsonInput("name: required"),
         "InvalidJsonInput",
@@ -212,6 +212,152 @@ EXAMPLES = [
         "Connector 'connector-key' with version 2 not found",
         {},
     ),
+    # The Deployment's errors (connect-deployments-facts.md, Errors relevant to Deployments): 400 each.
+    (
+        errors.InvalidDeploymentOperation("DeploymentStarted", "Deployed"),
+        "InvalidOperation",
+        400,
+        "DeploymentStarted is not allowed while the Deployment is in status Deployed",
+        {},
+    ),
+    (
+        errors.DeploymentInvalidStatusTransition("Queued"),
+        "DeploymentInvalidStatusTransition",
+        400,
+        "Invalid status change: Already queued",
+        {},
+    ),
+    (
+        errors.DeploymentInvalidStatusTransition("Deploying"),
+        "DeploymentInvalidStatusTransition",
+        400,
+        "Invalid status change: Already deploying",
+        {},
+    ),
+    (
+        errors.DeploymentInvalidStatusTransition("Undeploying"),
+        "DeploymentInvalidStatusTransition",
+        400,
+        "Invalid status change: Already undeploying",
+        {},
+    ),
+    (
+        errors.DeploymentInvalidType("id-1", "k1", "sandbox", ("preview",)),
+        "DeploymentInvalidType",
+        400,
+        "The Connector id=id-1 or key=k1 cannot be deployed as a 'sandbox' type. Only 'preview' types are allowed.",
+        {},
+    ),
+    (
+        errors.DeploymentInvalidType("id-1", None, "preview", ("sandbox", "production")),
+        "DeploymentInvalidType",
+        400,
+        "The Connector id=id-1 or key= cannot be deployed as a 'preview' type. "
+        "Only 'sandbox' or 'production' types are allowed.",
+        {},
+    ),
+    (
+        errors.DeploymentProductionDeactivated(),
+        "DeploymentProductionDeactivated",
+        400,
+        "Deployments to production are disabled for this Project. "
+        "Please contact support to enable production deployments.",
+        {},
+    ),
+    (
+        errors.DeploymentApplicationRequired(),
+        "DeploymentApplicationRequired",
+        400,
+        "A Deployment requires at least one application",
+        {},
+    ),
+    (
+        errors.DeploymentUnknownApplicationConfiguration("app-9"),
+        "DeploymentUnknownApplicationConfiguration",
+        400,
+        "Deployment does not require configuration for application named 'app-9'.",
+        {},
+    ),
+    (
+        errors.DeploymentUnknownApplicationConfigurationKey(False, "CONFIG_KEY", "app-1"),
+        "DeploymentUnknownApplicationConfigurationKey",
+        400,
+        "Deployment does not require standard configuration with key CONFIG_KEY for application named app-1.",
+        {},
+    ),
+    (
+        errors.DeploymentUnknownApplicationConfigurationKey(True, "SECRET", "app-1"),
+        "DeploymentUnknownApplicationConfigurationKey",
+        400,
+        "Deployment does not require secret configuration with key SECRET for application named app-1.",
+        {},
+    ),
+    (
+        errors.DeploymentUnknownGlobalConfigurationKey(False, "GLOBAL"),
+        "DeploymentUnknownGlobalConfigurationKey",
+        400,
+        "Deployment global configuration does not require standard with key GLOBAL.",
+        {},
+    ),
+    (
+        errors.DeploymentMissingGlobalConfigurationKey(True, "GLOBAL_SECRET"),
+        "DeploymentMissingGlobalConfigurationKey",
+        400,
+        "Deployment global configuration requires secret with key GLOBAL_SECRET.",
+        {},
+    ),
+    (
+        errors.DeploymentEmptyRequiredGlobalConfigurationKey(False, "GLOBAL"),
+        "DeploymentEmptyRequiredGlobalConfigurationKey",
+        400,
+        "Deployment requires a non empty value for standard global configuration with key GLOBAL.",
+        {},
+    ),
+    (
+        errors.DeploymentApplicationDoNotBelong("dep-1", "deployment-key", "app-9"),
+        "DeploymentApplicationDoNotBelong",
+        400,
+        "Deployment with id=dep-1 or key=deployment-key does not include application: app-9",
+        {},
+    ),
+    (
+        errors.DeploymentConnectorUpdateFailure(
+            "dep-1", None, "con-1", "connector-key", "application app-1 was removed"
+        ),
+        "DeploymentConnectorUpdateFailure",
+        400,
+        "Deployment with id=dep-1 or key= failed while trying to update Connector id=con-1 or key=connector-key "
+        "(cause: application app-1 was removed)",
+        {},
+    ),
+    (
+        errors.DeploymentApplicationDoesNotExist("app-9"),
+        "DeploymentApplicationDoesNotExist",
+        400,
+        "Deployment does not have an application named app-9.",
+        {},
+    ),
+    (
+        errors.DeploymentLogInvalidDate(),
+        "DeploymentLogInvalidDate",
+        400,
+        "Invalid start/end date",
+        {},
+    ),
+    (
+        errors.DeploymentLogInvalidPageToken("not-a-token"),
+        "DeploymentLogInvalidPageToken",
+        400,
+        "Invalid page token: not-a-token",
+        {},
+    ),
+    (
+        errors.DeploymentLogMissingApplicationName(),
+        "DeploymentLogMissingApplicationName",
+        400,
+        "Missing application name when fetching deployment logs",
+        {},
+    ),
 ]
 
 
@@ -247,6 +393,25 @@ class TestEveryError:
 
         with pytest.raises(NotImplementedError):
             _ = Undocumented().message
+
+    def test_every_deployment_code_of_the_facts_has_a_class(self) -> None:
+        """Each error code connect-deployments-facts.md lists for Deployments and their logs has its class."""
+        codes = {cls.code for cls in ERROR_CLASSES}
+        assert {
+            "ConnectorStagedNotPreviewable", "ConnectorReferenceNotFound", "DeploymentUnsupportedRegion",
+            "DeploymentUnknownApplicationConfiguration", "DeploymentUnknownApplicationConfigurationKey",
+            "DeploymentInvalidType", "DeploymentProductionDeactivated", "DeploymentInvalidStatusTransition",
+            "DeploymentApplicationDoNotBelong", "DeploymentApplicationRequired", "DeploymentConnectorUpdateFailure",
+            "DeploymentUnknownGlobalConfigurationKey", "DeploymentMissingGlobalConfigurationKey",
+            "DeploymentEmptyRequiredGlobalConfigurationKey", "DeploymentApplicationDoesNotExist",
+            "DeploymentLogInvalidDate", "DeploymentLogInvalidPageToken", "DeploymentLogMissingApplicationName",
+        } <= codes  # fmt: skip
+
+    def test_every_deployment_error_is_a_400(self) -> None:
+        """No error type declares a status; the Deployment's refusals are 400, as the ConnectorStaged's own are."""
+        for cls in ERROR_CLASSES:
+            if cls.code.startswith("Deployment") or cls is errors.InvalidDeploymentOperation:
+                assert cls.status_code == 400, cls
 
     def test_str_without_detail_is_code_and_message_only(self) -> None:
         """An error with an empty detail reads as its code and message, with no empty parentheses."""

@@ -1,7 +1,7 @@
 """Strict fields: every field of every value refuses a value of the wrong type, and names itself.
 
 The property test enumerates the attrs classes of the rules core's public
-modules (not a hand-written list), builds a valid instance of each, and
+modules and of the Deployment aggregate's (not a hand-written list), builds a valid instance of each, and
 replaces each field with a generated value of another type, through the
 constructor and through ``attrs.evolve``. Whether a value fits an annotation
 is decided here, by ``_fits``, independently of ``connector_domain._fields``.
@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import connector_domain
+import connector_domain.deployment
 from connector_domain import (
     Connector,
     ConnectorReport,
@@ -40,6 +41,14 @@ from connector_domain import (
 )
 from connector_domain._fields import WrongTypeError, checked, typed
 from connector_domain.access import connector_snapshot
+from connector_domain.deployment import (
+    Deployment,
+    DeploymentDraft,
+    DeploymentFailed,
+    DeploymentUpdate,
+    JsonValue,
+    Redeploy,
+)
 from connector_domain.testing import strategies as cds
 from tests.conftest import fixture
 
@@ -47,18 +56,24 @@ STAGED = codec.from_wire(fixture("staged.json"), ConnectorStaged)
 
 
 def _public_attrs_classes() -> list[type]:
-    """Every attrs class defined in a public module at the package's root (the rules core)."""
+    """Every attrs class defined in a public module of the rules core: the package's root, and ``deployment``."""
     found = []
-    for info in pkgutil.iter_modules(connector_domain.__path__):
-        if info.ispkg or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"connector_domain.{info.name}")
+    modules = [
+        f"{package.__name__}.{info.name}"
+        for package in (connector_domain, connector_domain.deployment)
+        for info in pkgutil.iter_modules(package.__path__)
+        if not (info.ispkg or info.name.startswith("_"))
+    ]
+    for name in modules:
+        module = importlib.import_module(name)
         found += [
             value
             for value in vars(module).values()
             if isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__
         ]
     # DomainError is the base of the errors, and cannot be built bare (see test_errors.py).
+    # An alias (DeploymentUpdateAction is Redeploy) is found once.
+    found = list(dict.fromkeys(found))
     return sorted((cls for cls in found if cls is not DomainError), key=lambda cls: (cls.__module__, cls.__name__))
 
 
@@ -92,8 +107,9 @@ def _fits(value: Any, t: Any) -> bool:
 _POOL: list[Any] = [
     None, True, False, 0, 3, -1, 1.5, "", "x", "true", "3", b"x", bytearray(b"x"), [], ["x"], [3], (), ("x",), (3,),
     {}, {"a": 1}, {"x"}, frozenset(), object(), datetime(2024, 1, 1), datetime(2024, 1, 1, tzinfo=UTC),
-    *(next(iter(kind)) for kind in vars(connector_domain.model).values()
-      if isinstance(kind, type) and issubclass(kind, enum.Enum) and kind.__module__ == "connector_domain.model"),
+    *(next(iter(kind)) for models in (connector_domain.model, connector_domain.deployment.model)
+      for kind in vars(models).values()
+      if isinstance(kind, type) and issubclass(kind, enum.Enum) and kind.__module__ == models.__name__),
     Creator(email="e"), Repository(url="https://github.com/o/r", tag="t"), SetName(name="n"), Unlist(),
     ConnectorReport(entries=()), PublishingSucceeded(), InvalidJsonInput("x"),
 ]  # fmt: skip
@@ -128,6 +144,7 @@ def _wrong(plan: tuple[Any, ...], current: Any) -> Any:
 _INSTANCES: dict[type, st.SearchStrategy[Any]] = {
     ConnectorStaged: cds.connector_staged(),
     Connector: cds.connector_staged().map(connector_snapshot),
+    Deployment: cds.deployments(),
 }
 
 
@@ -146,9 +163,11 @@ class TestEveryFieldChecksItsType:
 
     def test_the_enumeration_finds_every_kind(self) -> None:
         """The classes found include entities, actions, events and errors, and each has the type checks."""
-        modules = {cls.__module__.rsplit(".", 1)[1] for cls in CLASSES}
-        assert {"model", "actions", "events", "errors"} <= modules
-        assert len(CLASSES) > 50
+        modules = {cls.__module__ for cls in CLASSES}
+        assert {f"connector_domain.{name}" for name in ("model", "actions", "events", "errors")} <= modules
+        assert {f"connector_domain.deployment.{name}" for name in ("model", "actions", "events")} <= modules
+        assert {Deployment, DeploymentDraft, Redeploy, DeploymentUpdate, DeploymentFailed, JsonValue} <= set(CLASSES)
+        assert len(CLASSES) > 90
         for cls in CLASSES:
             for field in attrs.fields(cls):
                 assert field.validator is not None or field.converter is not None, (cls, field.name)

@@ -19,12 +19,27 @@ package never imports this module.
 - Wire documents: ``update_action_documents(valid=True|False)`` and
   ``malformed_update_documents()``: JSON-like data, malformed ones included
   (wrong types, missing fields, unknown actions, nulls).
+- The Deployment's: every entity (``configuration_values``,
+  ``deployment_configuration_applications``,
+  ``deployment_global_configurations``, ``connector_references``,
+  ``deployment_drafts``, ``deployment_connectors``,
+  ``deployment_report_entries``, ``deployment_reports``,
+  ``application_deployments``, ``deployments`` (any field combination,
+  secured values masked), ``deployment_paged_responses``, ``json_values``,
+  ``deployment_logs``, ``deployment_log_pages``); its inputs (``redeploys``,
+  ``redeploys_for(deployment)``, ``deployment_updates``,
+  ``deployment_service_events``, ``deployment_inputs``); and what the
+  reducer reaches: ``deployable_staged`` (a connector ``DEPLOYING_PROJECT``
+  may deploy), ``deployment_drafts_for(staged)`` (drafts that fit it) and
+  ``reachable_deployments`` (made by ``create_deployment`` and the reducer,
+  never by setting fields).
 
 The installed package registers the strategies with
 ``hypothesis.strategies.register_type_strategy`` through Hypothesis'
 ``hypothesis`` entry point, so ``st.from_type(Creator)``,
-``st.from_type(ConnectorStaged)`` (reachable states) and friends work
-without importing this module (``register()`` does it by hand).
+``st.from_type(ConnectorStaged)`` and ``st.from_type(Deployment)`` (reachable
+states) and friends work without importing this module (``register()`` does
+it by hand).
 
 Strings are short and datetimes are UTC to the millisecond, as the API keeps
 them, so that generated values round-trip through the wire form.
@@ -32,9 +47,10 @@ them, so that generated values round-trip through the wire form.
 
 from __future__ import annotations
 
+import json
 import string
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, get_args
 
 import attrs
 from hypothesis import strategies as st
@@ -43,6 +59,37 @@ from .. import actions as a
 from .. import codec, lifecycle
 from .. import events as e
 from ..access import connector_snapshot
+from ..deployment import actions as da
+from ..deployment import events as de
+from ..deployment import lifecycle as dl
+from ..deployment.model import (
+    MASK,
+    ApplicationDeployment,
+    ConfigurationValue,
+    ConnectorReference,
+    Deployment,
+    DeploymentApiClient,
+    DeploymentConfigurationApplication,
+    DeploymentConnector,
+    DeploymentCreator,
+    DeploymentDetails,
+    DeploymentDetailsBuild,
+    DeploymentDraft,
+    DeploymentGlobalConfiguration,
+    DeploymentLog,
+    DeploymentLogCursorPagedQueryResponse,
+    DeploymentLogSeverity,
+    DeploymentLogType,
+    DeploymentPagedQueryResponse,
+    DeploymentReport,
+    DeploymentReportEntry,
+    DeploymentReportEntryType,
+    DeploymentStatus,
+    DeploymentType,
+    JsonValue,
+    masked_global,
+)
+from ..deployment.reducer import apply_deployment, create_deployment
 from ..errors import ResourceNotFound
 from ..model import (
     ApplicationType,
@@ -70,7 +117,31 @@ from ..model import (
 from ..reducer import apply, create
 
 __all__ = [
+    "DEPLOYING_PROJECT",
+    "DEPLOYMENT_INPUT_KINDS",
     "SERVICE_EVENT_KINDS",
+    "application_deployments",
+    "configuration_values",
+    "connector_references",
+    "deployable_staged",
+    "deployment_configuration_applications",
+    "deployment_connectors",
+    "deployment_drafts",
+    "deployment_drafts_for",
+    "deployment_global_configurations",
+    "deployment_inputs",
+    "deployment_log_pages",
+    "deployment_logs",
+    "deployment_paged_responses",
+    "deployment_report_entries",
+    "deployment_reports",
+    "deployment_service_events",
+    "deployment_updates",
+    "deployments",
+    "json_values",
+    "reachable_deployments",
+    "redeploys",
+    "redeploys_for",
     "application_name_near_misses",
     "application_names",
     "certification_comments",
@@ -572,6 +643,399 @@ def same_value_actions(staged: ConnectorStaged) -> list[a.UpdateAction]:
     ]
 
 
+# --- The Deployment ------------------------------------------------------------------
+
+#: The project key the reachable deployments are deployed to, in the draft's region.
+DEPLOYING_PROJECT: Final = "deploying-project"
+_OWNER: Final = "europe-west1.gcp:owner-project"
+_ids = st.text(string.ascii_lowercase + string.digits + "-", min_size=1, max_size=12)
+
+
+def configuration_values() -> st.SearchStrategy[ConfigurationValue]:
+    """One environment variable's value."""
+    return st.builds(ConfigurationValue, key=_texts, value=_texts)
+
+
+def deployment_configuration_applications() -> st.SearchStrategy[DeploymentConfigurationApplication]:
+    """The values a request gives one application, secured values in clear."""
+    return st.builds(
+        DeploymentConfigurationApplication,
+        application_name=st.one_of(application_names(max_size=20), _texts),
+        standard_configuration=_tuples(configuration_values(), 2),
+        secured_configuration=_tuples(configuration_values(), 2),
+        schedule=_optional(_texts),
+    )
+
+
+def deployment_global_configurations() -> st.SearchStrategy[DeploymentGlobalConfiguration]:
+    """Global values as a request sends them (secured values in clear); ``masked_global`` gives a resource's."""
+    return st.builds(
+        DeploymentGlobalConfiguration,
+        standard_configuration=_optional(_tuples(configuration_values(), 2)),
+        secured_configuration=_optional(_tuples(configuration_values(), 2)),
+    )
+
+
+def connector_references() -> st.SearchStrategy[ConnectorReference]:
+    """References by id, by key or by both, staged or not, with and without a version."""
+    staged, version = _optional(st.booleans()), _optional(st.integers(1, 1_000))
+    return st.one_of(
+        st.builds(ConnectorReference, id=_ids, key=_optional(_ids), staged=staged, version=version),
+        st.builds(ConnectorReference, key=_ids, staged=staged, version=version),
+    )
+
+
+def deployment_drafts() -> st.SearchStrategy[DeploymentDraft]:
+    """Create-request bodies of any shape the type allows (whether a connector fits them or not)."""
+    return st.builds(
+        DeploymentDraft,
+        key=_optional(keys(max_size=20)),
+        type=_optional(st.sampled_from(DeploymentType)),
+        connector=connector_references(),
+        configurations=_tuples(deployment_configuration_applications(), 2),
+        global_configuration=_optional(deployment_global_configurations()),
+        region=st.sampled_from(Region),
+    )
+
+
+def _deployment_creators() -> st.SearchStrategy[DeploymentCreator]:
+    return creators().map(lambda c: DeploymentCreator(**attrs.asdict(c, recurse=False)))
+
+
+def deployment_connectors() -> st.SearchStrategy[DeploymentConnector]:
+    """Connector snapshots with any combination of optional fields (the official examples omit three, Q8)."""
+    return st.builds(
+        DeploymentConnector,
+        id=_ids,
+        key=_optional(_ids),
+        version=st.integers(1, 1_000),
+        name=_texts,
+        description=_optional(_texts),
+        integration_types=_tuples(st.sampled_from(IntegrationType)),
+        creator=_deployment_creators(),
+        repository=repositories(),
+        configurations=_optional(_tuples(configuration_applications(), 2)),
+        global_configuration=_optional(
+            st.builds(
+                ConnectorGlobalConfiguration,
+                standard_configuration=_optional(_tuples(_standard_keys, 2)),
+                secured_configuration=_optional(_tuples(_secured_keys, 2)),
+            )
+        ),
+        certified=st.booleans(),
+        supported_regions=_optional(_tuples(st.sampled_from(Region))),
+        documentation_url=_optional(_texts),
+    )
+
+
+def deployment_report_entries() -> st.SearchStrategy[DeploymentReportEntry]:
+    """One entry of a build report."""
+    return st.builds(
+        DeploymentReportEntry,
+        type=st.sampled_from(DeploymentReportEntryType),
+        title=_texts,
+        message=_optional(_texts),
+        application=_optional(_texts),
+        created_at=datetimes(),
+    )
+
+
+def deployment_reports() -> st.SearchStrategy[DeploymentReport]:
+    """Build reports."""
+    return st.builds(DeploymentReport, entries=_tuples(deployment_report_entries()))
+
+
+_masked_values = _tuples(st.builds(ConfigurationValue, key=_texts, value=st.just(MASK)), 2)
+
+
+def application_deployments() -> st.SearchStrategy[ApplicationDeployment]:
+    """Deployed applications, secured values masked."""
+    return st.builds(
+        ApplicationDeployment,
+        id=_ids,
+        application_name=application_names(max_size=20),
+        standard_configuration=_tuples(configuration_values(), 2),
+        secured_configuration=_masked_values,
+        url=_optional(_texts),
+        topic=_optional(_texts),
+        schedule=_optional(_texts),
+    )
+
+
+def deployments() -> st.SearchStrategy[Deployment]:
+    """Deployments with any combination of fields, in any status, reachable or not; secured values masked."""
+    return st.builds(
+        Deployment,
+        id=_ids,
+        key=_optional(keys(max_size=20)),
+        version=st.integers(1, 1_000),
+        type=st.sampled_from(DeploymentType),
+        connector=deployment_connectors(),
+        global_configuration=_optional(deployment_global_configurations().map(masked_global)),
+        api_client=_optional(st.builds(DeploymentApiClient, name=_texts, scopes=_tuples(_texts))),
+        details=st.builds(
+            DeploymentDetails,
+            build=st.builds(DeploymentDetailsBuild, id=_ids, report=_optional(deployment_reports())),
+        ),
+        deployed_region=st.sampled_from(Region),
+        applications=_tuples(application_deployments(), 3),
+        preview=st.booleans(),
+        status=st.sampled_from(DeploymentStatus),
+    )
+
+
+def deployment_paged_responses() -> st.SearchStrategy[DeploymentPagedQueryResponse]:
+    """Pages of a Deployment query, ``count`` equal to the results' length."""
+    return st.lists(deployments(), max_size=2).flatmap(
+        lambda results: st.builds(
+            DeploymentPagedQueryResponse,
+            limit=st.integers(0, 500),
+            offset=st.integers(0, 10_000),
+            count=st.just(len(results)),
+            total=st.integers(len(results), 100_000),
+            results=st.just(tuple(results)),
+        )
+    )
+
+
+def json_values() -> st.SearchStrategy[JsonValue]:
+    """Any JSON value but ``null`` (a field the RAML types ``any``), as the codec keeps it."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(codec.INT64_MIN, codec.INT64_MAX),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _texts,
+    )
+    values = st.recursive(
+        scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_texts, inner, max_size=3), max_leaves=6
+    )
+    return values.filter(lambda v: v is not None).map(
+        lambda v: JsonValue(text=json.dumps(v, ensure_ascii=False, separators=(",", ":")))
+    )
+
+
+def deployment_logs() -> st.SearchStrategy[DeploymentLog]:
+    """Log entries of deployed applications."""
+    return st.builds(
+        DeploymentLog,
+        type=st.sampled_from(DeploymentLogType),
+        deployment_id=_ids,
+        application_name=_texts,
+        severity=st.sampled_from(DeploymentLogSeverity),
+        timestamp=datetimes(),
+        details=json_values(),
+    )
+
+
+def deployment_log_pages() -> st.SearchStrategy[DeploymentLogCursorPagedQueryResponse]:
+    """Pages of logs, the last without ``next``."""
+    return st.builds(DeploymentLogCursorPagedQueryResponse, data=_tuples(deployment_logs(), 2), next=_optional(_ids))
+
+
+def redeploys(*, update_connector: bool | None = None) -> st.SearchStrategy[da.Redeploy]:
+    """``redeploy`` actions, with and without values (``update_connector`` given: only that value)."""
+    return st.builds(
+        da.Redeploy,
+        skip_scripts=_optional(st.booleans()),
+        configuration_values=_optional(_tuples(deployment_configuration_applications(), 2)),
+        global_configuration=_optional(deployment_global_configurations()),
+        update_connector=_optional(st.booleans()) if update_connector is None else st.just(update_connector),
+    )
+
+
+def deployment_updates(*, max_actions: int = 3) -> st.SearchStrategy[da.DeploymentUpdate]:
+    """Deployment update requests with up to *max_actions* actions."""
+    return st.builds(
+        da.DeploymentUpdate,
+        version=st.integers(1, 1_000),
+        actions=st.lists(redeploys(), max_size=max_actions).map(tuple),
+    )
+
+
+def _deployment_input_strategies() -> dict[type, st.SearchStrategy[Any]]:
+    return {
+        da.Redeploy: redeploys(),
+        de.DeploymentStarted: st.just(de.DeploymentStarted()),
+        de.DeploymentSucceeded: st.builds(de.DeploymentSucceeded, report=_optional(deployment_reports())),
+        de.DeploymentFailed: st.builds(de.DeploymentFailed, report=deployment_reports()),
+        da.Delete: st.just(da.Delete()),
+        de.UndeploySucceeded: st.just(de.UndeploySucceeded()),
+        de.UndeployFailed: st.builds(de.UndeployFailed, report=deployment_reports()),
+    }
+
+
+_DEPLOYMENT_INPUTS: dict[type, st.SearchStrategy[Any]] = _deployment_input_strategies()
+
+#: The input classes of a Deployment, in the order of its table.
+DEPLOYMENT_INPUT_KINDS: list[type] = list(_DEPLOYMENT_INPUTS)
+
+
+def deployment_service_events() -> st.SearchStrategy[de.DeploymentServiceEvent]:
+    """Any service event of a Deployment."""
+    return st.one_of([_DEPLOYMENT_INPUTS[kind] for kind in get_args(de.DeploymentServiceEvent)])
+
+
+def deployment_inputs() -> st.SearchStrategy[de.DeploymentInput]:
+    """Any input of the Deployment's reducer: ``redeploy``, ``Delete`` or a service event."""
+    return st.one_of(list(_DEPLOYMENT_INPUTS.values()))
+
+
+@st.composite
+def deployable_staged(draw: st.DrawFn) -> ConnectorStaged:
+    """A ConnectorStaged that ``DEPLOYING_PROJECT`` may deploy, as a preview and as a Connector, in every region.
+
+    Any other field is any value; its applications have distinct names.
+    """
+    staged = draw(connector_staged(record=False))
+    applications = draw(
+        st.lists(configuration_applications(), min_size=1, max_size=3, unique_by=lambda a: a.application_name)
+    )
+    projects = tuple(f"{region.value}:{DEPLOYING_PROJECT}" for region in Region)
+    return attrs.evolve(
+        staged,
+        configurations=tuple(applications),
+        private_projects=(*staged.private_projects, *projects),
+        supported_regions=(),
+        is_previewable=IsPreviewable.TRUE,
+        published_before=True,
+    )
+
+
+def _values_for(declared: tuple[Any, ...]) -> st.SearchStrategy[tuple[ConfigurationValue, ...]]:
+    """Values for some of the keys *declared*."""
+    if not declared:
+        return st.just(())
+    keys_ = st.sampled_from([key.key for key in declared])
+    return _tuples(st.builds(ConfigurationValue, key=keys_, value=st.text(min_size=1, max_size=8)), 2)
+
+
+@st.composite
+def deployment_drafts_for(draw: st.DrawFn, staged: ConnectorStaged) -> DeploymentDraft:
+    """A draft ``create_deployment`` accepts from ``DEPLOYING_PROJECT`` for *staged* (from ``deployable_staged``)."""
+    preview = draw(st.booleans())
+    allowed = [DeploymentType.PREVIEW] if preview else [DeploymentType.SANDBOX, DeploymentType.PRODUCTION]
+    configurations = []
+    for application in draw(st.lists(st.sampled_from(staged.configurations), max_size=3)):
+        configurations.append(
+            DeploymentConfigurationApplication(
+                application_name=application.application_name,
+                standard_configuration=draw(_values_for(application.standard_configuration)),
+                secured_configuration=draw(_values_for(application.secured_configuration)),
+                schedule=draw(_optional(_texts)),
+            )
+        )
+    global_configuration = draw(_global_values_for(staged.global_configuration))
+    reference = ConnectorReference(
+        id=staged.id,
+        staged=True if preview else draw(st.sampled_from([None, False])),
+        version=draw(_optional(st.just(staged.version))),
+    )
+    return DeploymentDraft(
+        key=draw(_optional(keys(max_size=20))),
+        type=draw(_optional(st.sampled_from(allowed))),
+        connector=reference,
+        configurations=tuple(configurations),
+        global_configuration=global_configuration,
+        region=draw(st.sampled_from(Region)),
+    )
+
+
+def _global_values_for(declared: ConnectorGlobalConfiguration | None) -> st.SearchStrategy[Any]:
+    """Global values that meet *declared*: every required key with a value that is not empty."""
+
+    @st.composite
+    def values(draw: st.DrawFn) -> DeploymentGlobalConfiguration | None:
+        if declared is None:
+            return None
+        kinds = []
+        for secured in (False, True):
+            keys_ = (declared.secured_configuration if secured else declared.standard_configuration) or ()
+            kinds.append(
+                tuple(
+                    ConfigurationValue(key=key.key, value=draw(st.text(min_size=1, max_size=8)))
+                    for key in keys_
+                    if key.required or draw(st.booleans())
+                )
+            )
+        return DeploymentGlobalConfiguration(standard_configuration=kinds[0], secured_configuration=kinds[1])
+
+    return values()
+
+
+@st.composite
+def redeploys_for(draw: st.DrawFn, deployment: Deployment) -> da.Redeploy:
+    """A ``redeploy`` whose values fit *deployment* (its applications, the keys its snapshot declares).
+
+    Without ``updateConnector``; the status decides whether it is accepted.
+    """
+    declared = {a.application_name: a for a in deployment.connector.configurations or ()}
+    values = None
+    give_values = draw(st.booleans())
+    if deployment.applications and give_values:
+        entries = []
+        for application in draw(st.lists(st.sampled_from(deployment.applications), min_size=1, max_size=2)):
+            declaration = declared.get(application.application_name)
+            standard = declaration.standard_configuration if declaration else ()
+            secured = declaration.secured_configuration if declaration else ()
+            entries.append(
+                DeploymentConfigurationApplication(
+                    application_name=application.application_name,
+                    standard_configuration=draw(_values_for(standard)),
+                    secured_configuration=draw(_values_for(secured)),
+                    schedule=draw(_optional(_texts)),
+                )
+            )
+        values = tuple(entries)
+    global_configuration = None
+    if draw(st.booleans()):
+        global_configuration = draw(_global_values_for(deployment.connector.global_configuration))
+    return da.Redeploy(
+        skip_scripts=draw(_optional(st.booleans())),
+        configuration_values=values,
+        global_configuration=global_configuration,
+    )
+
+
+def _deployment_target(deployment: Deployment, staged: ConnectorStaged) -> ConnectorStaged | Connector:
+    return staged if deployment.type is DeploymentType.PREVIEW else connector_snapshot(staged)
+
+
+@st.composite
+def reachable_deployments(draw: st.DrawFn, *, max_steps: int = 8) -> Deployment:
+    """Deployments in states the reducer reaches from ``create_deployment``, and only those.
+
+    Built by creating one from a generated connector and draft, then running
+    the reducer on generated inputs (refused ones are skipped; an input that
+    removes the Deployment ends the walk before it), never by setting fields.
+    """
+    staged = draw(deployable_staged())
+    draft = draw(deployment_drafts_for(staged))
+    id_ = draw(_ids)
+    created = create_deployment(
+        draft,
+        staged,
+        project=DEPLOYING_PROJECT,
+        id=id_,
+        build_id=draw(_ids),
+        application_ids=[f"{id_}-{n}" for n in range(len(staged.configurations))],
+        connector=connector_snapshot(staged),
+        owner=_OWNER,
+    )
+    assert isinstance(created, Deployment), created
+    deployment = created
+    target = _deployment_target(deployment, staged)
+    for _ in range(draw(st.integers(0, max_steps))):
+        accepted = [kind for kind in DEPLOYMENT_INPUT_KINDS if dl.accepts(deployment, kind)]
+        # Mostly an input the status accepts, so that every status is reached; sometimes any input.
+        guided = bool(accepted) and draw(st.integers(0, 3)) > 0
+        kind = draw(st.sampled_from(accepted if guided else DEPLOYMENT_INPUT_KINDS))
+        result = apply_deployment(deployment, draw(_DEPLOYMENT_INPUTS[kind]), target=target)
+        if isinstance(result, Deployment):
+            deployment = result
+    return deployment
+
+
 def register() -> None:
     """Let ``st.from_type`` build every entity, action and request of the library.
 
@@ -599,8 +1063,26 @@ def register() -> None:
         (ConnectorStaged, reachable_staged),
         (a.ConnectorUpdate, updates),
         (ConnectorStagedPagedQueryResponse, paged_responses),
+        (ConfigurationValue, configuration_values),
+        (DeploymentConfigurationApplication, deployment_configuration_applications),
+        (DeploymentGlobalConfiguration, deployment_global_configurations),
+        (ConnectorReference, connector_references),
+        (DeploymentDraft, deployment_drafts),
+        (DeploymentCreator, _deployment_creators),
+        (DeploymentConnector, deployment_connectors),
+        (DeploymentReport, deployment_reports),
+        (DeploymentReportEntry, deployment_report_entries),
+        (ApplicationDeployment, application_deployments),
+        (Deployment, reachable_deployments),
+        (DeploymentPagedQueryResponse, deployment_paged_responses),
+        (JsonValue, json_values),
+        (DeploymentLog, deployment_logs),
+        (DeploymentLogCursorPagedQueryResponse, deployment_log_pages),
+        (da.DeploymentUpdate, deployment_updates),
     ):
         st.register_type_strategy(cls, st.deferred(factory))
+    for kind, strategy in _DEPLOYMENT_INPUTS.items():
+        st.register_type_strategy(kind, strategy)
 
 
 def _hypothesis_setup_hook() -> None:
