@@ -19,6 +19,8 @@ What it relies on of uvicorn's ``H11Protocol``, the same from uvicorn 0.29 to
   there uvicorn reads a pipelined next request, if it has one;
 - ``send_400_response(msg)``, which it replaces: uvicorn calls it when h11
   cannot read a request, and writes with ``self.conn`` and ``self.transport``;
+  a cycle's ``response_complete`` and ``keep_alive``, for bytes that follow a
+  request still being answered;
 - ``self.cycle``: uvicorn assigns it a new ``RequestResponseCycle`` when h11
   has parsed a request's line and headers, and at no other time. The
   deadline notes the cycle it was set under; when it expires with that cycle
@@ -91,6 +93,12 @@ class HeaderDeadline(H11Protocol):
         (a request without ``Host``, a malformed header line, a bad
         ``Content-Length``), before any app sees the request.
         """
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # uvicorn before 0.30 reads what follows a request while that request is being
+            # answered: let its answer go out whole, then close, the rest unread.
+            cycle.keep_alive = False
+            return
         message = f"The request is not valid HTTP/1.1 ({msg.rstrip('.')})."
         body = json.dumps(error_body(400, "MalformedRequest", message)).encode()
         headers = [
