@@ -8,7 +8,9 @@ state (or another target an aggregate names, such as the Deployment's
 reducer then does four things that are the same for every aggregate, and
 they live here, once:
 
-- ``check_version``: the version rule of an update (``ConcurrentModification``);
+- ``check_version``: the version rule of an update (``ConcurrentModification``),
+  and ``committed`` and ``settled``: the version rule of a result (one
+  input, or a batch, that changes something adds exactly 1);
 - ``step``: look one input up in one table;
 - ``changed``: keep only the fields an input would really change (an input
   that changes nothing changes nothing, version included);
@@ -28,7 +30,7 @@ import attrs
 
 from .errors import ConcurrentModification
 
-__all__ = ["Changes", "Table", "Versioned", "changed", "check_version", "replacer", "step"]
+__all__ = ["Changes", "Table", "Versioned", "changed", "check_version", "committed", "replacer", "settled", "step"]
 
 S = TypeVar("S", bound=Hashable)
 T = TypeVar("T")
@@ -56,6 +58,24 @@ def check_version(resource: Versioned, version: int) -> ConcurrentModification |
     if version != resource.version:
         return ConcurrentModification(resource.id, resource.key, version, resource.version)
     return None
+
+
+V = TypeVar("V", bound=Versioned)
+
+
+def committed(resource: V, changes: Changes, replace: Callable[[V, Changes], V]) -> V:
+    """One input's result: *resource* itself when *changes* is empty, else *changes* at version + 1."""
+    if not changes:
+        return resource
+    changes["version"] = resource.version + 1
+    return replace(resource, changes)
+
+
+def settled(before: V, after: V, replace: Callable[[V, Changes], V]) -> V:
+    """A batch's result: *before* itself when its inputs changed nothing in the end, else *after* at version + 1."""
+    if after is before or after == before:
+        return before
+    return replace(after, {"version": before.version + 1})
 
 
 def step(table: Table[S, T], state: S, key: Any) -> T | None:

@@ -24,7 +24,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from . import lifecycle
-from ._machine import Changes, changed, check_version, replacer
+from ._machine import Changes, changed, check_version, committed, replacer, settled
 from .actions import (
     AddCertificationComment,
     AddPrivateProject,
@@ -147,10 +147,7 @@ def apply(
     changes = _changes(staged, event, at, by)
     if isinstance(changes, DomainError):
         return changes
-    if not changes:
-        return staged
-    changes["version"] = staged.version + 1
-    return _replace(staged, changes)
+    return committed(staged, changes, _replace)
 
 
 def apply_update(
@@ -192,9 +189,7 @@ def apply_update(
             return changes
         if changes:
             current = _replace(current, changes)
-    if current is staged or current == staged:
-        return staged
-    return _replace(current, {"version": staged.version + 1})
+    return settled(staged, current, _replace)
 
 
 def _time_and_author(event: Input, at: datetime | None, by: str | None) -> datetime | None:

@@ -190,6 +190,21 @@ def _not_found(identifier: str = "con-1", version: int = 3) -> ConnectorReferenc
 class TestCreated:
     """What an accepted create makes (deployments.md, "The created Deployment")."""
 
+    def test_the_snapshot_keeps_the_creator_whole(self) -> None:
+        """DeploymentCreator has Creator's fields, names and types alike, and the snapshot copies every one."""
+        from connector_domain.deployment.model import DeploymentCreator
+        from connector_domain.model import Creator
+
+        def spec(cls: Any) -> list[tuple[str, Any]]:
+            return [(field.name, field.type) for field in attrs.fields(cls)]
+
+        assert spec(DeploymentCreator) == spec(Creator)
+        creator = Creator(
+            email="e@example.com", name="n", title="t", company="c", logo_url="l", no_of_contributors=3, support_url="s"
+        )
+        target = attrs.evolve(STAGED, creator=creator)
+        assert attrs.asdict(deployment_connector(target).creator) == attrs.asdict(creator)
+
     def test_the_new_deployment(self) -> None:
         """Version 1, Queued, sandbox by default, not a preview, in the draft's region, with the build id."""
         deployment = _created()

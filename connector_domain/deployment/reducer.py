@@ -31,7 +31,7 @@ from typing import Any, Final, TypeAlias
 
 import attrs
 
-from .._machine import Changes, changed, check_version, replacer
+from .._machine import Changes, changed, check_version, committed, replacer, settled
 from ..access import check_deployment, listed, visible
 from ..errors import (
     ConnectorReferenceNotFound,
@@ -356,7 +356,6 @@ def deployment_connector(target: Target) -> DeploymentConnector:
     applications and the global declaration come along, so that a redeploy
     can check its values against the version deployed.
     """
-    creator = target.creator
     return DeploymentConnector(
         id=target.id,
         key=target.key,
@@ -364,15 +363,8 @@ def deployment_connector(target: Target) -> DeploymentConnector:
         name=target.name,
         description=target.description,
         integration_types=target.integration_types,
-        creator=DeploymentCreator(
-            email=creator.email,
-            name=creator.name,
-            title=creator.title,
-            company=creator.company,
-            logo_url=creator.logo_url,
-            no_of_contributors=creator.no_of_contributors,
-            support_url=creator.support_url,
-        ),
+        # The same fields, by the reference's two names (a test keeps the two classes alike).
+        creator=DeploymentCreator(**attrs.asdict(target.creator, recurse=False)),
         repository=target.repository,
         configurations=tuple(target.configurations or ()),
         global_configuration=target.global_configuration,
@@ -403,10 +395,7 @@ def apply_deployment(
     changes = _changes(deployment, event, target)
     if isinstance(changes, DomainError | Gone):
         return changes
-    if not changes:
-        return deployment
-    changes["version"] = deployment.version + 1
-    return _replace(deployment, changes)
+    return committed(deployment, changes, _replace)
 
 
 def apply_deployment_update(
@@ -434,9 +423,7 @@ def apply_deployment_update(
         assert not isinstance(changes, Gone)
         if changes:
             current = _replace(current, changes)
-    if current is deployment or current == deployment:
-        return deployment
-    return _replace(current, {"version": deployment.version + 1})
+    return settled(deployment, current, _replace)
 
 
 def _check_target(deployment: Deployment, event: DeploymentInput, target: Target | None) -> None:
