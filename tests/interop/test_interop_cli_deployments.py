@@ -206,8 +206,9 @@ def preview(cli: Cli, *configuration: str, key: str = "erp-sync", deployment_key
 
 
 def test_preview(cli, mock):
-    """preview validates the draft, then creates a preview Deployment that ends Deployed, holding the values."""
-    before = previewable(mock)
+    """preview of a new draft validates it, then creates a preview Deployment that ends Deployed, with the values."""
+    before = created(mock, privateProjects=[PROJECT])
+    assert (before["isPreviewable"], before["configurations"]) == ("none", [])
     staged_id = before["id"]
     result = preview(cli, VALUES).succeeded()
     assert f"Starting validation for Connector with ID '{staged_id}' and Git tag 'v1.0.0'." in result.stdout
@@ -220,6 +221,7 @@ def test_preview(cli, mock):
     staged = held(mock)
     assert staged["isPreviewable"] == "true"
     assert staged["configurations"] == DECLARED["configurations"]
+    assert staged["globalConfiguration"] == DECLARED["globalConfiguration"]
     held_deployment = deployment(mock, "prev-1")
     assert held_deployment["type"] == "preview"
     assert held_deployment["preview"] is True
@@ -261,7 +263,7 @@ def test_preview_again_redeploys_the_same_deployment(cli, mock):
 
 def test_preview_whose_build_fails_exits_2_with_the_report(cli, mock):
     """A preview without the required CTP_REGION is Failed: the CLI prints the build's report and its failure."""
-    previewable(mock)
+    created(mock, privateProjects=[PROJECT])
     result = preview(cli, "service.CTP_SECRET=s3cret,SHOP_CURRENCY=EUR")
     assert result.returncode == 2, str(result)
     assert "The preview Deployment with key 'prev-1' for Git tag 'v1.0.0' failed." in result.stderr, str(result)
@@ -322,6 +324,7 @@ def test_create_a_sandbox_deployment(cli, mock):
     """create from the published connector, by its key: a sandbox Deployment with the values, Deployed at once."""
     connector = published(mock)
     assert connector["configurations"] == DECLARED["configurations"]
+    assert connector["globalConfiguration"] == DECLARED["globalConfiguration"]
     result = cli.connect(
         "deployment", "create",
         "--key", "dep-1",
