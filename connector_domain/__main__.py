@@ -30,7 +30,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import codec, diagram
 from ._version import __version__
@@ -40,6 +40,9 @@ from .events import Input, PublishingSucceeded
 from .mock.defaults import BODY_TIMEOUT, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
 from .reducer import apply, apply_update, create
+
+if TYPE_CHECKING:
+    from .mock.simulation import Declarations
 
 
 def _print_json(data: Any) -> None:
@@ -142,7 +145,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             f"connector_domain: serve needs the server extra ({exc.name or exc} is missing); "
             'install it with: pip install "connector-domain[server]" (from a clone: pip install ".[server]")'
         ) from None
-    from .mock.store import Automatic, Manual, Simulation
+    from .mock.simulation import DEFAULT_DECLARATIONS, Automatic, Manual, Simulation
 
     simulation: Simulation = Manual()
     if args.simulate == "auto":
@@ -152,7 +155,9 @@ def _run_serve(args: argparse.Namespace) -> int:
             publishing_delay=step,
             preview_delay=step,
             certification_delay=step,
+            deployment_delay=step,
             certify=lambda _staged: passes,
+            declarations=args.configurations or DEFAULT_DECLARATIONS,
         )
     timeout: float | None = args.request_timeout
     server.serve(
@@ -163,6 +168,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         region=args.region,
         allowed_hosts=args.allowed_host,
         max_body=args.max_body,
+        production_disabled=args.production_disabled,
         header_timeout=HEADER_TIMEOUT if timeout is None else timeout,
         body_timeout=BODY_TIMEOUT if timeout is None else timeout,
     )
@@ -175,6 +181,21 @@ def _aware_datetime(text: str) -> datetime:
         return codec.read_datetime(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _declarations(path: str) -> Declarations:
+    """``--configurations``: a JSON file of what every connector's ``connect.yaml`` declares."""
+    from .mock.simulation import Declarations
+
+    try:
+        with open(path, "rb") as file:
+            text = file.read()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return Declarations.read(text)
+    except codec.InvalidInput as exc:
+        raise argparse.ArgumentTypeError(f"{path} is not a declaration of configurations: {exc}") from None
 
 
 def _bytes(text: str) -> int:
@@ -285,8 +306,9 @@ def make_parser() -> argparse.ArgumentParser:
         "--simulate",
         choices=["auto", "manual"],
         default="auto",
-        help="auto: the simulated service answers publish and preview requests after --delay (default); "
-        "manual: service events only through POST /__mock__/connectors/drafts/{id}/events",
+        help="auto: the simulated service answers publish and preview requests, and builds and undeploys "
+        "deployments, after --delay (default); manual: service events only through "
+        "POST /__mock__/connectors/drafts/{id}/events and POST /__mock__/{projectKey}/deployments/{id}/events",
     )
     serve.add_argument("--delay", type=_seconds, default=2.0, help="seconds each simulated step takes (default: 2)")
     serve.add_argument(
@@ -306,6 +328,23 @@ def make_parser() -> argparse.ArgumentParser:
         choices=[region.value for region in Region],
         default=DEFAULT_REGION,
         help=f"the region of the projects (default: {DEFAULT_REGION})",
+    )
+    serve.add_argument(
+        "--configurations",
+        type=_declarations,
+        metavar="FILE",
+        help="a JSON file of what every connector's connect.yaml declares, as the API writes it: "
+        '{"configurations": [...], "globalConfiguration": {...}, "apiClient": {...}}; the simulated service '
+        "brings it when it grants a preview or publishes (default: one service application, named service, "
+        "with no keys)",
+    )
+    serve.add_argument(
+        "--production-disabled",
+        action="append",
+        default=[],
+        type=_project_key,
+        metavar="PROJECT_KEY",
+        help="a project whose production deployments are refused with DeploymentProductionDeactivated (repeatable)",
     )
     serve.add_argument(
         "--allowed-host",

@@ -21,7 +21,7 @@ Two machines, two tables: ``STATUS_TRANSITIONS`` (the ``status`` field) and
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, NamedTuple, TypeAlias
+from typing import Final, Generic, NamedTuple, TypeAlias, TypeVar
 
 from ._machine import step
 from .actions import (
@@ -255,24 +255,28 @@ def accepts(staged: ConnectorStaged, event: Input | InputKey) -> bool:
 # --- What the Connect service does next ------------------------------------------------
 
 
-class Awaited(NamedTuple):
+#: The events of an aggregate's service: a ConnectorStaged's, or a Deployment's.
+E = TypeVar("E")
+
+
+class Awaited(NamedTuple, Generic[E]):
     """A state in which the Connect service owes an answer: its work, and the events that end the wait.
 
     ``work`` names the service's step (``"publishing"``, ``"certification"``,
-    ``"preview"``), so that a simulation can give each its own delay;
-    ``success`` is the event of the happy path, ``failure`` the other
-    outcome (None when the step cannot fail).
+    ``"preview"``; a Deployment's ``"build"``, ``"undeployment"``), so that a
+    simulation can give each its own delay; ``success`` is the event of the
+    happy path, ``failure`` the other outcome (None when the step cannot fail).
     """
 
     work: str
-    success: type[ServiceEvent]
-    failure: type[ServiceEvent] | None = None
+    success: type[E]
+    failure: type[E] | None = None
 
 
 #: The states in which the service owes an answer (lifecycle.md, Inputs): by
 #: status, then by ``isPreviewable``. A test checks them against the tables:
 #: each event is accepted there and leaves the state.
-AWAITED: Final[Mapping[ConnectorStatus | IsPreviewable, Awaited]] = {
+AWAITED: Final[Mapping[ConnectorStatus | IsPreviewable, Awaited[ServiceEvent]]] = {
     PROCESSING: Awaited("publishing", PublishingSucceeded, PublishingFailed),
     READY_FOR_CERTIFICATION: Awaited("certification", CertificationStarted),
     IN_CERTIFICATION: Awaited("certification", CertificationPassed, CertificationFailed),
@@ -280,6 +284,6 @@ AWAITED: Final[Mapping[ConnectorStatus | IsPreviewable, Awaited]] = {
 }
 
 
-def awaited(staged: ConnectorStaged) -> tuple[Awaited | None, Awaited | None]:
+def awaited(staged: ConnectorStaged) -> tuple[Awaited[ServiceEvent] | None, Awaited[ServiceEvent] | None]:
     """What the service owes *staged*: for its status, and for its previewability (None: nothing)."""
     return AWAITED.get(staged.status), AWAITED.get(staged.is_previewable)

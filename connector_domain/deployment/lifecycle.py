@@ -16,6 +16,11 @@ One machine, one table: ``STATUS_TRANSITIONS``, deployments.md's "The status
 machine" cell by cell (there written input by status, here status by input,
 as the ConnectorStaged's table). ``Draft`` is in the enum, and no input leads
 there (reference: silent); a Deployment read in ``Draft`` follows its row.
+
+``AWAITED`` says, as data too, in which statuses the Connect service owes an
+answer (its build or its undeployment), as the ConnectorStaged's
+``lifecycle.AWAITED``: a simulated service reads it, and holds no status of
+its own.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from typing import Final, TypeAlias
 
 from .._machine import step
 from ..errors import DeploymentInvalidStatusTransition, DomainError, InvalidDeploymentOperation
+from ..lifecycle import Awaited
 from .actions import Delete, Redeploy, input_name
 from .events import (
     DeploymentFailed,
     DeploymentInput,
+    DeploymentServiceEvent,
     DeploymentStarted,
     DeploymentSucceeded,
     UndeployFailed,
@@ -37,7 +44,18 @@ from .events import (
 )
 from .model import Deployment, DeploymentStatus
 
-__all__ = ["GONE", "INPUTS", "STATUS_TRANSITIONS", "Gone", "Target", "accepts", "target"]
+__all__ = [
+    "AWAITED",
+    "GONE",
+    "INPUTS",
+    "STATUS_TRANSITIONS",
+    "Awaited",
+    "Gone",
+    "Target",
+    "accepts",
+    "awaited",
+    "target",
+]
 
 
 class Gone(enum.Enum):
@@ -113,3 +131,18 @@ def target(deployment: Deployment, event: DeploymentInput | type) -> DeploymentS
 def accepts(deployment: Deployment, event: DeploymentInput | type) -> bool:
     """Whether the table lets *event* (an input, or an input class) through for *deployment*."""
     return not isinstance(target(deployment, event), DomainError)
+
+
+#: status -> what the Connect service owes a Deployment in it: its work (``"build"`` or
+#: ``"undeployment"``), the event of success and the event of failure (deployments.md,
+#: "The simulated service"). Every event here is a cell of ``STATUS_TRANSITIONS``.
+AWAITED: Final[Mapping[DeploymentStatus, Awaited[DeploymentServiceEvent]]] = {
+    QUEUED: Awaited("build", DeploymentStarted),
+    DEPLOYING: Awaited("build", DeploymentSucceeded, DeploymentFailed),
+    UNDEPLOYING: Awaited("undeployment", UndeploySucceeded, UndeployFailed),
+}
+
+
+def awaited(deployment: Deployment) -> Awaited[DeploymentServiceEvent] | None:
+    """What the service owes *deployment* in its status (None: nothing)."""
+    return AWAITED.get(deployment.status)

@@ -1,11 +1,13 @@
 """A mock of the Connect API, built on the rules core.
 
 - ``connector_domain.mock.store``: ``Store``, the state (resources, unique
-  keys, production Connectors, time) behind the mock;
+  keys, production Connectors, each project's Deployments, time) behind the
+  mock;
 - ``connector_domain.mock.query``: what the store answers (``Stored``,
   ``Page``) and the query over its indexes;
 - ``connector_domain.mock.simulation``: the simulated Connect service
-  (``Manual``, ``Automatic``) and its schedule;
+  (``Manual``, ``Automatic``, the ``Declarations`` it finds in a connector's
+  repository) and its schedule;
 - ``connector_domain.mock.clock``: ``SimulatedClock``;
 - ``connector_domain.mock.defaults``: the project, region and author a
   request acts as;
@@ -29,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .clock import SimulatedClock
     from .query import Page, Stored
-    from .simulation import Automatic, Manual, Simulation
+    from .simulation import Automatic, Declarations, Manual, Simulation
     from .store import Store
 
-__all__ = ["Automatic", "Manual", "Page", "SimulatedClock", "Simulation", "Store", "Stored"]
+__all__ = ["Automatic", "Declarations", "Manual", "Page", "SimulatedClock", "Simulation", "Store", "Stored"]
 
 # The names load on first use (PEP 562), so that the pytest plugin, which lives in this
 # package and is loaded by every pytest run, imports nothing of the mock until a test asks.
@@ -41,6 +43,7 @@ _WHERE = {
     "Page": "query",
     "Stored": "query",
     "Automatic": "simulation",
+    "Declarations": "simulation",
     "Manual": "simulation",
     "Simulation": "simulation",
     "Store": "store",

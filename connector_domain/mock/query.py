@@ -3,7 +3,9 @@
 ``Index`` holds the ConnectorStaged resources in creation order (which is
 the ``createdAt`` order), and the indexes every change keeps in step: the
 modification order, the private and public sets, a set per integration
-type. ``ConnectorIndex`` does the same for the production Connectors, in
+type. ``DeploymentIndex`` holds one project's Deployments, with a set per
+integration type of their connector and per deployment type.
+``ConnectorIndex`` does the same for the production Connectors, in
 publication order, with the sets a search reads: who each one is shown to
 (``shown``, the one rule), keys, integration types, creator companies, and
 the casefolded text. A query or search reads them, scans only for ``text``,
@@ -28,6 +30,7 @@ import attrs
 from .. import codec
 from .._fields import shown as quoted
 from ..access import shown_in_search
+from ..deployment.model import Deployment, DeploymentType
 from ..errors import InvalidQueryParam
 from ..model import Connector, ConnectorStaged, ConnectorStagedPagedQueryResponse, IntegrationType
 
@@ -37,14 +40,16 @@ __all__ = [
     "OFFSET_MAX",
     "SEARCH_SORTABLE_FIELDS",
     "SORTABLE_FIELDS",
+    "DEPLOYMENT_SORTABLE_FIELDS",
     "ConnectorIndex",
+    "DeploymentIndex",
     "Index",
     "Page",
     "Stored",
     "shown",
 ]
 
-R = TypeVar("R", ConnectorStaged, Connector)
+R = TypeVar("R", ConnectorStaged, Connector, Deployment)
 
 #: Query parameters of ``GET /connectors/drafts`` (connect-api-facts.md, Endpoints).
 LIMIT_DEFAULT: Final = 20
@@ -359,6 +364,80 @@ class Index(_Ordered[ConnectorStaged]):
             side = self._private if is_private else self._public
             matching = side if matching is None else matching & side
         return matching
+
+
+# --- The deployments query --------------------------------------------------------------------
+
+#: The fields a deployments query's ``sort`` accepts (a Deployment has no ``name``).
+DEPLOYMENT_SORTABLE_FIELDS: Final = tuple(name for name in _SORT_KEYS if name != "name")
+
+
+class DeploymentIndex(_Ordered[Deployment]):
+    """One project's Deployments, in creation order, and the indexes a query reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_type: dict[IntegrationType, set[str]] = {}
+        self._by_kind: dict[DeploymentType, set[str]] = {}
+
+    def put(self, old: Stored[Deployment] | None, new: Stored[Deployment]) -> None:
+        """Save *new* (a new Deployment, or a change of *old*) and keep every index in step."""
+        self._save(new)
+        id = new.resource.id
+        before, deployment = (None if old is None else old.resource), new.resource
+        types = () if before is None else before.connector.integration_types
+        _reindex(self._by_type, id, types, deployment.connector.integration_types)
+        _reindex(self._by_kind, id, () if before is None else (before.type,), (deployment.type,))
+
+    def remove(self, stored: Stored[Deployment]) -> None:
+        """Forget *stored* and its entries in every index."""
+        id = stored.resource.id
+        self._forget(id)
+        _reindex(self._by_type, id, stored.resource.connector.integration_types, ())
+        _reindex(self._by_kind, id, (stored.resource.type,), ())
+
+    def query(
+        self,
+        *,
+        limit: int = LIMIT_DEFAULT,
+        offset: int = 0,
+        sort: Sequence[str] = (),
+        integration_types: Iterable[IntegrationType | str] | None = None,
+        deployment_type: DeploymentType | str | None = None,
+    ) -> Page[Deployment] | InvalidQueryParam:
+        """``GET /{projectKey}/deployments``: one page of the project's Deployments that match, in order.
+
+        ``limit``, ``offset`` and ``sort`` as ``Index.query`` (the fields of
+        ``DEPLOYMENT_SORTABLE_FIELDS``); ``integration_types``: Deployments
+        whose connector has any of these types; ``deployment_type``: only
+        Deployments of that ``type``. A value out of range or unknown is an
+        ``InvalidQueryParam`` naming each.
+        """
+        problems: list[str] = []
+        _check_range("limit", limit, LIMIT_MAX, problems)
+        _check_range("offset", offset, OFFSET_MAX, problems)
+        order = _parse_sort([sort] if isinstance(sort, str) else sort, problems, DEPLOYMENT_SORTABLE_FIELDS)
+        types = None if integration_types is None else _parse_types(integration_types, problems)
+        kind = None if deployment_type is None else _parse_kind(deployment_type, problems)
+        if problems:
+            return InvalidQueryParam("; ".join(problems))
+        matching: set[str] | None = None
+        if types:
+            matching = _any_of(self._by_type, types)
+        if kind is not None:
+            side = self._by_kind.get(kind, set())
+            matching = side if matching is None else matching & side
+        return self._page(limit, offset, order, matching)
+
+
+def _parse_kind(value: DeploymentType | str, problems: list[str]) -> DeploymentType | None:
+    if isinstance(value, DeploymentType):
+        return value
+    allowed = {t.value: t for t in DeploymentType}
+    if isinstance(value, str) and value in allowed:
+        return allowed[value]
+    problems.append(f"deploymentType: {quoted(value)} is not one of {', '.join(map(repr, allowed))}")
+    return None
 
 
 # --- Connector search --------------------------------------------------------------------------

@@ -11,7 +11,11 @@ bodies, status codes and ErrorResponse envelopes:
 - ``GET``, ``POST`` (an update, 201) and ``DELETE`` on
   ``/connectors/drafts/{id}`` and ``/connectors/drafts/key={key}``;
 - ``GET /connectors/{id}`` and ``GET /connectors/key={key}``: the production
-  Connector; ``GET /connectors/search``: a page of them.
+  Connector; ``GET /connectors/search``: a page of them;
+- ``POST /{projectKey}/deployments`` (201), ``GET /{projectKey}/deployments``
+  (200, a page); ``GET``, ``POST`` (a ``redeploy``, 201) and ``DELETE`` (202)
+  on ``/{projectKey}/deployments/{id}`` and ``.../key={key}``; ``GET`` on
+  their ``/logs`` (200, a cursor page).
 
 Malformed JSON or a body of the wrong shape is ``InvalidJsonInput`` (400), a
 bad query parameter ``InvalidQueryParam``, an empty ``key=``
@@ -23,6 +27,9 @@ What the real API does not have lives under ``/__mock__/``:
 - ``POST /__mock__/connectors/drafts/{id}/events``: deliver a service event
   (``{"type": "PublishingSucceeded", ...}``); 200 with the resource, or the
   ErrorResponse;
+- ``POST /__mock__/{projectKey}/deployments/{id}/events``: the same for a
+  Deployment (``{"type": "DeploymentStarted"}``, ...); 200 with the
+  Deployment (as it was last, when the event removes it);
 - ``POST /__mock__/reset``: forget everything (204);
 - ``GET /__mock__/clock`` and ``POST /__mock__/clock`` with ``{"seconds": n}``:
   read, or move forward, the simulated clock (200, ``{"now": ...}``).
@@ -40,6 +47,7 @@ import threading
 import urllib.parse
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import uvicorn
@@ -55,6 +63,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import codec
 from .._fields import shown
 from ..actions import ConnectorUpdate
+from ..deployment.actions import DeploymentUpdate
+from ..deployment.events import DeploymentServiceEvent
+from ..deployment.model import DeploymentDraft, DeploymentLogCursorPagedQueryResponse
 from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
@@ -75,9 +86,13 @@ def _envelope(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(error_body(status, code, message), status)
 
 
-def _answer(result: Stored[Any] | Page[Any] | DomainError, status: int = 200) -> JSONResponse:
+def _answer(
+    result: Stored[Any] | Page[Any] | DeploymentLogCursorPagedQueryResponse | DomainError, status: int = 200
+) -> JSONResponse:
     if isinstance(result, DomainError):
         return JSONResponse(codec.error_response(result), result.status_code)
+    if isinstance(result, DeploymentLogCursorPagedQueryResponse):
+        return JSONResponse(codec.to_wire(result), status)
     return JSONResponse(result.to_wire(), status)
 
 
@@ -135,6 +150,19 @@ def _bool_param(params: QueryParams, name: str, problems: list[str]) -> bool | N
     return None
 
 
+def _date_param(params: QueryParams, name: str, problems: list[str]) -> datetime | None:
+    """A date-time parameter (RFC 3339, as the API writes them), or None when absent or malformed (noted)."""
+    text = _single(params, name, problems)
+    if text is None:
+        return None
+    try:
+        value: datetime = codec.converter.structure(text, datetime)
+    except (ValueError, TypeError):
+        problems.append(f"{name}: expected a date-time like 2023-08-08T17:00:59.327Z, got {shown(text)}")
+        return None
+    return value
+
+
 def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> JSONResponse:
     """*result* of a read whose parameters the server parsed, with *problems* it found first.
 
@@ -158,6 +186,7 @@ def create_app(
     allowed_hosts: Sequence[str] = (),
     max_body: int = MAX_BODY,
     body_timeout: float = BODY_TIMEOUT,
+    production_disabled: Sequence[str] = (),
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -171,14 +200,21 @@ def create_app(
     bytes is refused with 413 before it is read whole, and one that takes
     over *body_timeout* seconds from the first read is answered 408
     (``_Edge``). ``ValueError`` if *body_timeout* is not a positive, finite
-    number.
+    number. *production_disabled* names the project keys whose
+    ``production`` Deployments a new store refuses (with *store* given, its
+    own setting holds, and giving both is a ``ValueError``).
+
+    Deployments live under the project key of their path, whose deploying
+    project is ``{draft region}:{projectKey}``.
     """
     caller = f"{region}:{project}"
     check_project_identifier(caller)
     _check_seconds("body_timeout", body_timeout)
+    if store is not None and production_disabled:
+        raise ValueError("production_disabled is the store's setting: give it to Store(), not with a store")
     if store is None:
         clock = clock or SimulatedClock()
-        store = Store(clock=clock, simulation=simulation)
+        store = Store(clock=clock, simulation=simulation, production_disabled=production_disabled)
     elif clock is None and isinstance(store.clock, SimulatedClock):
         clock = store.clock
     if simulation is not None:
@@ -268,6 +304,117 @@ def create_app(
         event: ServiceEvent = await _read(request, ServiceEvent)  # type: ignore[arg-type]
         return _answer(mock.deliver(id, event))
 
+    # --- Deployments ------------------------------------------------------------------------
+
+    def _project(request: Request) -> str | InvalidPathParam:
+        """The ``{projectKey}`` of the path, which must make a ProjectIdentifier."""
+        key: str = request.path_params["project"]
+        try:
+            check_project_identifier(f"{region}:{key}")
+        except ValueError:
+            return InvalidPathParam(f"projectKey: {shown(key)} is not a project key ([a-zA-Z0-9-_]{{2,36}})")
+        return key
+
+    async def create_deployment(request: Request) -> Response:
+        project = _project(request)
+        if isinstance(project, DomainError):
+            return _answer(project)
+        draft = await _read(request, DeploymentDraft)
+        return _answer(mock.create_deployment(project, draft), 201)
+
+    async def query_deployments(request: Request) -> Response:
+        project = _project(request)
+        if isinstance(project, DomainError):
+            return _answer(project)
+        params = request.query_params
+        problems: list[str] = []
+        limit, offset = _paging(params, problems)
+        result = mock.query_deployments(
+            project,
+            limit=limit,
+            offset=offset,
+            sort=params.getlist("sort"),
+            integration_types=params.getlist("integrationTypes") or None,
+            deployment_type=_single(params, "deploymentType", problems),
+        )
+        return _answer_query(result, problems)
+
+    def _target(request: Request) -> tuple[str, str | None, str | None] | DomainError:
+        """The project key, and the id or the key, of a Deployment's path."""
+        project = _project(request)
+        if isinstance(project, DomainError):
+            return project
+        if "key" in request.path_params:
+            return project, None, request.path_params["key"]
+        id = _id(request)
+        return id if isinstance(id, DomainError) else (project, id, None)
+
+    async def get_deployment(request: Request) -> Response:
+        target = _target(request)
+        if isinstance(target, DomainError):
+            return _answer(target)
+        project, id, key = target
+        if id is not None:
+            return _answer(mock.deployment(project, id))
+        assert key is not None
+        return _answer(mock.deployment_by_key(project, key))
+
+    async def update_deployment(request: Request) -> Response:
+        target = _target(request)
+        if isinstance(target, DomainError):
+            return _answer(target)
+        project, id, key = target
+        body = await _read(request, DeploymentUpdate)
+        if id is not None:
+            return _answer(mock.update_deployment(project, id, body), 201)
+        assert key is not None
+        return _answer(mock.update_deployment_by_key(project, key, body), 201)
+
+    async def delete_deployment(request: Request) -> Response:
+        target, version = _target(request), _version(request)
+        if isinstance(target, DomainError):
+            return _answer(target)
+        if isinstance(version, DomainError):
+            return _answer(version)
+        project, id, key = target
+        if id is not None:
+            return _answer(mock.delete_deployment(project, id, version=version), 202)
+        assert key is not None
+        return _answer(mock.delete_deployment_by_key(project, key, version=version), 202)
+
+    async def deployment_logs(request: Request) -> Response:
+        target = _target(request)
+        if isinstance(target, DomainError):
+            return _answer(target)
+        project, id, key = target
+        params = request.query_params
+        problems: list[str] = []
+        application_name = _single(params, "applicationName", problems)
+        start_date = _date_param(params, "startDate", problems)
+        end_date = _date_param(params, "endDate", problems)
+        page_token = _single(params, "pageToken", problems)
+        if problems:
+            return _answer(InvalidQueryParam("; ".join(problems)))
+        result = mock.deployment_logs(
+            project,
+            id=id,
+            key=key,
+            application_name=application_name,
+            start_date=start_date,
+            end_date=end_date,
+            page_token=page_token,
+        )
+        return _answer(result)
+
+    async def deliver_deployment(request: Request) -> Response:
+        target = _target(request)
+        if isinstance(target, DomainError):
+            return _answer(target)
+        project, id, _key = target
+        assert id is not None
+        event: DeploymentServiceEvent = await _read(request, DeploymentServiceEvent)  # type: ignore[arg-type]
+        return _answer(mock.deliver_deployment(project, id, event))
+
     async def reset(_request: Request) -> Response:
         mock.reset()
         return Response(status_code=204)
@@ -317,9 +464,20 @@ def create_app(
         Route("/connectors/key={key}", connector_by_key, methods=["GET"]),
         Route("/connectors/{id}", connector, methods=["GET"]),
         Route("/__mock__/connectors/drafts/{id}/events", deliver, methods=["POST"]),
+        Route("/__mock__/{project}/deployments/{id}/events", deliver_deployment, methods=["POST"]),
         Route("/__mock__/reset", reset, methods=["POST"]),
         Route("/__mock__/clock", read_clock, methods=["GET"]),
         Route("/__mock__/clock", advance_clock, methods=["POST"]),
+        Route("/{project}/deployments", query_deployments, methods=["GET"]),
+        Route("/{project}/deployments", create_deployment, methods=["POST"]),
+        Route("/{project}/deployments/key={key}/logs", deployment_logs, methods=["GET"]),
+        Route("/{project}/deployments/key={key}", get_deployment, methods=["GET"]),
+        Route("/{project}/deployments/key={key}", update_deployment, methods=["POST"]),
+        Route("/{project}/deployments/key={key}", delete_deployment, methods=["DELETE"]),
+        Route("/{project}/deployments/{id}/logs", deployment_logs, methods=["GET"]),
+        Route("/{project}/deployments/{id}", get_deployment, methods=["GET"]),
+        Route("/{project}/deployments/{id}", update_deployment, methods=["POST"]),
+        Route("/{project}/deployments/{id}", delete_deployment, methods=["DELETE"]),
     ]
     app = Starlette(
         routes=routes,
@@ -542,6 +700,7 @@ def serve(
     max_body: int = MAX_BODY,
     header_timeout: float = HEADER_TIMEOUT,
     body_timeout: float = BODY_TIMEOUT,
+    production_disabled: Sequence[str] = (),
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time.
 
@@ -557,6 +716,7 @@ def serve(
         allowed_hosts=allowed_hosts,
         max_body=max_body,
         body_timeout=body_timeout,
+        production_disabled=production_disabled,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level, http=with_header_timeout(header_timeout))
 

@@ -1,11 +1,19 @@
 """The simulated Connect service: its policies, and the schedule of what it owes each resource.
 
 What the service owes a resource is the domain's to say
-(``lifecycle.awaited``: the work, the event of success, the event of
-failure); a policy only decides *when* it answers and, for certification,
-*which* answer. ``Schedule`` keeps the due times: at most one job per
-resource and machine (its status, its previewability), each a heap entry
-whose token a newer plan supersedes.
+(``lifecycle.awaited`` for a ConnectorStaged, ``deployment.lifecycle.awaited``
+for a Deployment: the work, the event of success, the event of failure); a
+policy only decides *when* it answers and, for certification, *which*
+answer. A build's answer is the domain's too (``deployment.build``: it fails
+on a missing required value). ``Schedule`` keeps the due times: at most one
+job per resource and machine (a ConnectorStaged's status and previewability,
+a Deployment's status), each a heap entry whose token a newer plan
+supersedes.
+
+What a connector's repository declares in its ``connect.yaml`` (its
+applications and their keys) is what the service reads when it grants a
+preview or publishes; the mock cannot read a repository, so a policy holds
+it (``Declarations``), and the events of success carry it.
 """
 
 from __future__ import annotations
@@ -19,11 +27,45 @@ from typing import Final, TypeAlias
 
 import attrs
 
-from .. import lifecycle
-from ..events import ServiceEvent
-from ..model import ConnectorReport, ConnectorReportEntry, ConnectorReportEntryType, ConnectorStaged
+from .. import codec, lifecycle
+from ..deployment import lifecycle as deployment_lifecycle
+from ..deployment.build import failure_report, missing_values
+from ..deployment.events import (
+    DeploymentFailed,
+    DeploymentServiceEvent,
+    DeploymentStarted,
+    DeploymentSucceeded,
+    UndeploySucceeded,
+)
+from ..deployment.model import Deployment, DeploymentReport, DeploymentReportEntry, DeploymentReportEntryType
+from ..events import PreviewGranted, ServiceEvent
+from ..model import (
+    ApplicationType,
+    ConnectorApiClient,
+    ConnectorConfigurationApplication,
+    ConnectorGlobalConfiguration,
+    ConnectorReport,
+    ConnectorReportEntry,
+    ConnectorReportEntryType,
+    ConnectorStaged,
+)
 
-__all__ = ["MACHINES", "MAX_DELAY", "Automatic", "Manual", "Schedule", "Simulation", "answer", "delay", "due"]
+__all__ = [
+    "DEFAULT_DECLARATIONS",
+    "DEPLOYMENT",
+    "MACHINES",
+    "MAX_DELAY",
+    "Automatic",
+    "Declarations",
+    "Manual",
+    "Schedule",
+    "Simulation",
+    "answer",
+    "answer_deployment",
+    "delay",
+    "due",
+    "due_deployment",
+]
 
 
 @attrs.frozen
@@ -48,6 +90,60 @@ MAX_DELAY: Final = timedelta(days=365 * 900)
 
 
 @attrs.frozen(kw_only=True)
+class Declarations:
+    """What the simulated service finds in every connector's ``connect.yaml``, in the ConnectorStaged's types.
+
+    ``PreviewGranted`` and ``PublishingSucceeded`` bring them, as the real
+    service brings what it read from the repository's tag. The codec reads
+    them from the wire form (``serve --configurations FILE``):
+    ``{"configurations": [...], "globalConfiguration": {...}, "apiClient": {...}}``.
+    """
+
+    configurations: tuple[ConnectorConfigurationApplication, ...] = attrs.field(
+        validator=attrs.validators.deep_iterable(
+            attrs.validators.instance_of(ConnectorConfigurationApplication), attrs.validators.instance_of(tuple)
+        )
+    )
+    global_configuration: ConnectorGlobalConfiguration | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(ConnectorGlobalConfiguration))
+    )
+    api_client: ConnectorApiClient | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(ConnectorApiClient))
+    )
+
+    @classmethod
+    def read(cls, text: str | bytes) -> Declarations:
+        """The declarations of JSON *text* in the wire form; ``codec.InvalidInput`` names what does not fit.
+
+        They are read as the event that brings them (``PreviewGranted``), so
+        that every check and message is the codec's; a ``report`` there is
+        refused, since ``connect.yaml`` has none.
+        """
+        event = codec.loads(text, PreviewGranted)
+        if event.report is not None:
+            raise codec.InvalidInput([("report", "not a field of the declarations")])
+        return cls(
+            configurations=event.configurations or (),
+            global_configuration=getattr(event, "global_configuration", None),
+            api_client=getattr(event, "api_client", None),
+        )
+
+
+#: Without ``--configurations``: one ``service`` application that declares no key, so that a
+#: connector is deployable out of the box (decision; docs/decisions.md).
+DEFAULT_DECLARATIONS: Final = Declarations(
+    configurations=(
+        ConnectorConfigurationApplication(
+            application_name="service",
+            application_type=ApplicationType.SERVICE,
+            standard_configuration=(),
+            secured_configuration=(),
+        ),
+    )
+)
+
+
+@attrs.frozen(kw_only=True)
 class Automatic:
     """The Connect service, simulated: each request succeeds after a delay.
 
@@ -58,15 +154,26 @@ class Automatic:
       when ``certify(staged)`` is true, else ``CertificationFailed``, after
       ``certification_delay`` again.
 
-    Events that carry a report bring a one-entry report (``answer``).
+    - a Deployment: ``Queued`` -> ``DeploymentStarted`` after
+      ``deployment_delay``, then ``DeploymentSucceeded`` after it again, or
+      ``DeploymentFailed`` when a required value is missing
+      (``deployment.build``); ``Undeploying`` -> ``UndeploySucceeded``
+      after ``deployment_delay``.
+
+    Events that carry a report bring a one-entry report (``answer``);
+    ``PreviewGranted`` and ``PublishingSucceeded`` bring ``declarations``.
     ``certify`` runs inside the store's lock: it must not call the store.
     """
 
     publishing_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
     preview_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
     certification_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
+    deployment_delay: timedelta = attrs.field(default=timedelta(seconds=2), validator=_delay)
     certify: Callable[[ConnectorStaged], bool] = attrs.field(
         default=_always_certify, validator=attrs.validators.is_callable()
+    )
+    declarations: Declarations = attrs.field(
+        default=DEFAULT_DECLARATIONS, validator=attrs.validators.instance_of(Declarations)
     )
 
 
@@ -76,9 +183,11 @@ Simulation: TypeAlias = Manual | Automatic
 STATUS: Final = 0
 PREVIEW: Final = 1
 MACHINES: Final = (STATUS, PREVIEW)
+#: The one machine of a Deployment: its status.
+DEPLOYMENT: Final = 2
 
 
-def _owed(staged: ConnectorStaged, machine: int) -> lifecycle.Awaited | None:
+def _owed(staged: ConnectorStaged, machine: int) -> lifecycle.Awaited[ServiceEvent] | None:
     return lifecycle.awaited(staged)[machine]
 
 
@@ -88,6 +197,8 @@ def delay(policy: Automatic, work: str) -> timedelta:
         "publishing": policy.publishing_delay,
         "certification": policy.certification_delay,
         "preview": policy.preview_delay,
+        "build": policy.deployment_delay,
+        "undeployment": policy.deployment_delay,
     }[work]
 
 
@@ -111,7 +222,8 @@ def answer(policy: Simulation, staged: ConnectorStaged, machine: int, at: dateti
         return None
     fails = owed.failure is not None and owed.work == "certification" and not policy.certify(staged)
     kind = owed.failure if fails and owed.failure is not None else owed.success
-    if "report" not in attrs.fields_dict(kind):
+    fields = attrs.fields_dict(kind)
+    if "report" not in fields:
         return kind()
     entry = ConnectorReportEntry(
         type=ConnectorReportEntryType.ERROR if fails else ConnectorReportEntryType.INFORMATION,
@@ -119,7 +231,43 @@ def answer(policy: Simulation, staged: ConnectorStaged, machine: int, at: dateti
         message=f"{_title(kind)} (simulated by the mock).",
         created_at=at,
     )
-    return kind(report=ConnectorReport(entries=(entry,)))  # type: ignore[call-arg]
+    declared = attrs.asdict(policy.declarations, recurse=False)
+    brought = {name: value for name, value in declared.items() if name in fields}
+    return kind(report=ConnectorReport(entries=(entry,)), **brought)  # type: ignore[call-arg]
+
+
+def due_deployment(policy: Simulation, deployment: Deployment, at: datetime) -> datetime | None:
+    """When *policy* answers what the service owes *deployment*, from *at*; None: never."""
+    owed = deployment_lifecycle.awaited(deployment)
+    if owed is None or not isinstance(policy, Automatic):
+        return None
+    return at + delay(policy, owed.work)
+
+
+def answer_deployment(policy: Simulation, deployment: Deployment, at: datetime) -> DeploymentServiceEvent | None:
+    """The event *policy* answers with at *at*, now that what *deployment* is owed is due; None: nothing.
+
+    A build fails when a required value is missing (``deployment.build``),
+    with its report; one that succeeds brings an ``Information`` entry.
+    """
+    owed = deployment_lifecycle.awaited(deployment)
+    if owed is None or not isinstance(policy, Automatic):
+        return None
+    if owed.success is DeploymentSucceeded:
+        missing = missing_values(deployment)
+        if missing:
+            return DeploymentFailed(report=failure_report(missing, at=at))
+        entry = DeploymentReportEntry(
+            type=DeploymentReportEntryType.INFORMATION,
+            title="Deployment succeeded",
+            message="Deployment succeeded (simulated by the mock).",
+            created_at=at,
+        )
+        return DeploymentSucceeded(report=DeploymentReport(entries=(entry,)))
+    if owed.success is DeploymentStarted:
+        return DeploymentStarted()
+    assert owed.success is UndeploySucceeded, owed
+    return UndeploySucceeded()
 
 
 def _title(kind: type) -> str:
@@ -169,7 +317,7 @@ class Schedule:
 
     def drop(self, id: str) -> None:
         """Cancel every job of *id* (a deleted resource)."""
-        for machine in MACHINES:
+        for machine in (*MACHINES, DEPLOYMENT):
             self._latest.pop((id, machine), None)
         self._compact()
 

@@ -1,9 +1,9 @@
-"""An in-memory store of ConnectorStaged resources: the state behind a mock of the Connect API.
+"""An in-memory store of ConnectorStaged resources and Deployments: the state behind a mock of the Connect API.
 
-``Store`` keeps resources as the API exposes them, and their production
-Connectors: create from a draft, get by id or key, query with paging,
-sorting and filters, update by id or key, delete, and the delivery of
-service events. Every rule is the domain's (the reducer, ``lifecycle``,
+``Store`` keeps resources as the API exposes them, their production
+Connectors, and each project's Deployments: create from a draft, get by id
+or key, query with paging, sorting and filters, update by id or key, delete,
+the logs of a Deployment, and the delivery of service events. Every rule is the domain's (the reducer, ``lifecycle``,
 ``access``, the codec); the store adds what a pure library leaves to its
 caller: ids, unique keys, time (``createdAt`` and ``lastModifiedAt``, which
 every resource of the API carries), storage, concurrency, and the schedule of
@@ -25,6 +25,12 @@ the simulated Connect service.
   never goes backwards (a clock that does is read as standing still), so the
   creation order is the ``createdAt`` order and the modification order the
   ``lastModifiedAt`` order.
+- **Deployments** live under a project key (the ``{projectKey}`` of their
+  path): keys are unique per project, and a project sees only its own. The
+  store resolves a draft's ``connector`` reference (by id or key, the
+  ConnectorStaged or its production Connector) and asks
+  ``create_deployment`` for everything else. Deleting a ConnectorStaged
+  leaves its Deployments as they are (docs/decisions.md).
 - **Simulation**: ``Manual`` (service events only when delivered) or
   ``Automatic`` (see ``simulation``). Automatic events are due at a time of
   the clock and applied, at that time, by the first operation that reads the
@@ -43,21 +49,55 @@ from typing import Final
 from .. import lifecycle
 from ..access import published_connector
 from ..actions import ConnectorUpdate
-from ..errors import DomainError, DuplicateField, InvalidQueryParam, ResourceNotFound
+from ..deployment.actions import Delete, DeploymentUpdate
+from ..deployment.build import started_logs
+from ..deployment.events import DeploymentServiceEvent
+from ..deployment.lifecycle import Gone
+from ..deployment.logs import PAGE_SIZE, query_logs
+from ..deployment.model import (
+    ConnectorReference,
+    Deployment,
+    DeploymentDraft,
+    DeploymentLog,
+    DeploymentLogCursorPagedQueryResponse,
+    DeploymentStatus,
+    DeploymentType,
+)
+from ..deployment.reducer import apply_deployment, apply_deployment_update, create_deployment
+from ..errors import (
+    ConnectorReferenceNotFound,
+    DomainError,
+    DuplicateField,
+    InvalidQueryParam,
+    ResourceNotFound,
+)
 from ..events import ServiceEvent
 from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, IntegrationType, utc_millisecond
 from ..reducer import apply, apply_update, check_version, create
 from . import simulation as service
 from .clock import SimulatedClock, system_time
-from .query import LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX, SORTABLE_FIELDS, ConnectorIndex, Index, Page, Stored
-from .simulation import Automatic, Manual, Schedule, Simulation
+from .query import (
+    DEPLOYMENT_SORTABLE_FIELDS,
+    LIMIT_DEFAULT,
+    LIMIT_MAX,
+    OFFSET_MAX,
+    SORTABLE_FIELDS,
+    ConnectorIndex,
+    DeploymentIndex,
+    Index,
+    Page,
+    Stored,
+)
+from .simulation import DEPLOYMENT, Automatic, Declarations, Manual, Schedule, Simulation
 
 __all__ = [
+    "DEPLOYMENT_SORTABLE_FIELDS",
     "LIMIT_DEFAULT",
     "LIMIT_MAX",
     "OFFSET_MAX",
     "SORTABLE_FIELDS",
     "Automatic",
+    "Declarations",
     "Manual",
     "Page",
     "SimulatedClock",
@@ -73,7 +113,9 @@ class Store:
     *ids* gives the id of each new resource (default: random UUIDs); *clock*
     the time (default: the system's, in UTC); *simulation* the policy of the
     simulated Connect service (default ``Manual()``), which can be changed
-    later through ``simulation``.
+    later through ``simulation``. *production_disabled* names the project
+    keys whose ``production`` Deployments are refused
+    (``DeploymentProductionDeactivated``).
     """
 
     def __init__(
@@ -82,8 +124,10 @@ class Store:
         ids: Callable[[], str] | None = None,
         clock: Callable[[], datetime] | None = None,
         simulation: Simulation | None = None,
+        production_disabled: Iterable[str] = (),
     ) -> None:
         self._ids = ids or (lambda: str(uuid.uuid4()))
+        self.production_disabled: Final = frozenset(production_disabled)
         self.clock: Final = clock or system_time
         self._simulation: Simulation = simulation or Manual()
         self._lock = threading.RLock()
@@ -97,6 +141,10 @@ class Store:
         self._owners: dict[str, str] = {}  # id -> the ProjectIdentifier that created it
         self._connectors = ConnectorIndex()
         self._schedule = Schedule()
+        self._deployments: dict[str, DeploymentIndex] = {}  # project key -> its Deployments
+        self._deployment_keys: dict[tuple[str, str], str] = {}  # (project key, key) -> id
+        self._deployment_projects: dict[str, str] = {}  # id -> project key
+        self._logs: dict[str, list[DeploymentLog]] = {}  # id -> its log entries, oldest first
 
     # --- time and simulation ---------------------------------------------------------------
 
@@ -113,6 +161,10 @@ class Store:
             self._schedule.clear()
             for saved in self._staged.resources.values():
                 self._plan(None, saved.resource, now)
+            for index in self._deployments.values():
+                for stored in index.resources.values():
+                    due = service.due_deployment(policy, stored.resource, now)
+                    self._schedule.plan(stored.resource.id, DEPLOYMENT, due)
 
     def now(self) -> datetime:
         """The store's time: the clock's, never earlier than a time the store already used.
@@ -134,6 +186,12 @@ class Store:
 
     def _run(self, id: str, machine: int, at: datetime) -> None:
         """Deliver the event the simulated service answers with, now that the job of *id* on *machine* is due."""
+        if machine == DEPLOYMENT:
+            stored = self._find_deployment(self._deployment_projects.get(id), id)
+            answer = None if stored is None else service.answer_deployment(self._simulation, stored.resource, at)
+            if stored is not None and answer is not None:
+                self._apply_deployment(stored, answer, at)
+            return
         saved = self._staged.resources.get(id)
         if saved is None:
             return
@@ -383,4 +441,287 @@ class Store:
                 limit=limit,
                 offset=offset,
                 sort=sort,
+            )
+
+    # --- Deployments -----------------------------------------------------------------------
+
+    def _find_deployment(self, project: str | None, id: str) -> Stored[Deployment] | None:
+        index = None if project is None else self._deployments.get(project)
+        return None if index is None else index.resources.get(id)
+
+    def _find_deployment_key(self, project: str, key: str) -> Stored[Deployment] | None:
+        id = self._deployment_keys.get((project, key))
+        return None if id is None else self._find_deployment(project, id)
+
+    def _resolve(self, reference: ConnectorReference) -> Stored[ConnectorStaged] | None:
+        """The ConnectorStaged a reference names by id or key (its Connector has the same id and key)."""
+        if reference.id is not None:
+            return self._staged.resources.get(reference.id)
+        assert reference.key is not None  # a reference has one or the other (ConnectorReference)
+        return self._find_key(reference.key)
+
+    def _connector_of(self, deployment: Deployment) -> ConnectorStaged | Connector | None:
+        """The connector *deployment* deploys, at its current version: the ConnectorStaged of a preview."""
+        id = deployment.connector.id
+        if deployment.type is DeploymentType.PREVIEW:
+            staged = self._staged.resources.get(id)
+            return None if staged is None else staged.resource
+        connector = self._connectors.resources.get(id)
+        return None if connector is None else connector.resource
+
+    def _commit_deployment(
+        self, project: str, old: Stored[Deployment] | None, deployment: Deployment, at: datetime
+    ) -> Stored[Deployment]:
+        """Save *deployment* (new, or a change of *old*) at *at*: its indexes, its logs, its next service step.
+
+        What can fail (encoding the record, the simulation's due time) is
+        computed first, so that a failure leaves the store as it was.
+        """
+        before = None if old is None else old.resource
+        moved = before is None or before.status is not deployment.status
+        due = service.due_deployment(self._simulation, deployment, at) if moved else None
+        logs = started_logs(deployment, at=at) if moved and deployment.status is DeploymentStatus.DEPLOYED else ()
+        if old is None:
+            new = Stored.of(deployment, created_at=at, at=at, sequence=next(self._sequence))
+        else:
+            new = Stored.of(deployment, created_at=old.created_at, at=at, sequence=old.sequence)
+        self._deployments.setdefault(project, DeploymentIndex()).put(old, new)
+        if old is None:
+            self._deployment_projects[deployment.id] = project
+            if deployment.key is not None:
+                self._deployment_keys[(project, deployment.key)] = deployment.id
+        if logs:
+            self._logs.setdefault(deployment.id, []).extend(logs)
+        if moved:
+            self._schedule.plan(deployment.id, DEPLOYMENT, due)
+        return new
+
+    def _remove_deployment(self, stored: Stored[Deployment]) -> Stored[Deployment]:
+        deployment = stored.resource
+        project = self._deployment_projects.pop(deployment.id)
+        index = self._deployments[project]
+        index.remove(stored)
+        if not index:
+            del self._deployments[project]
+        if deployment.key is not None:
+            del self._deployment_keys[(project, deployment.key)]
+        self._logs.pop(deployment.id, None)
+        self._schedule.drop(deployment.id)
+        return stored
+
+    def _apply_deployment(
+        self, stored: Stored[Deployment], event: DeploymentServiceEvent | Delete, at: datetime
+    ) -> Stored[Deployment] | DomainError:
+        """Apply a service event or a delete to *stored*: its new state, or its last one when it is gone."""
+        result = apply_deployment(stored.resource, event)
+        if isinstance(result, DomainError):
+            return result
+        if isinstance(result, Gone):
+            return self._remove_deployment(stored)
+        if result is stored.resource:
+            return stored
+        return self._commit_deployment(self._deployment_projects[stored.resource.id], stored, result, at)
+
+    def create_deployment(self, project: str, draft: DeploymentDraft) -> Stored[Deployment] | DomainError:
+        """``POST /{project}/deployments``: the new Deployment, or the first check it fails (deployments.md, Create).
+
+        The store resolves ``draft.connector`` (an unknown id or key is
+        ``ConnectorReferenceNotFound``, with the version sent, or 1, the
+        first version of any connector, when none was sent) and passes what
+        ``create_deployment`` needs: the ConnectorStaged, its production
+        Connector, the project of its creator, whether *project* may deploy
+        to production. A key the project already uses is ``DuplicateField``,
+        the last check. The creator of the connector is the project the
+        store recorded at its creation.
+        """
+        with self._lock:
+            now = self._tick()
+            reference = draft.connector
+            staged = self._resolve(reference)
+            if staged is None:
+                return ConnectorReferenceNotFound(reference.identifier, reference.version or 1)
+            connector = self._connectors.resources.get(staged.resource.id)
+            target = staged.resource if reference.staged else (None if connector is None else connector.resource)
+            declared = 0 if target is None else len(target.configurations or ())
+            id = self._ids()
+            if id in self._deployment_projects or id in self._staged.resources:
+                raise ValueError(f"the id factory gave {id!r} twice")
+            result = create_deployment(
+                draft,
+                staged.resource,
+                project=project,
+                id=id,
+                build_id=self._ids(),
+                application_ids=[self._ids() for _ in range(declared)],
+                connector=None if connector is None else connector.resource,
+                owner=self._owners.get(staged.resource.id),
+                production_enabled=project not in self.production_disabled,
+            )
+            if isinstance(result, DomainError):
+                return result
+            if result.key is not None and (project, result.key) in self._deployment_keys:
+                return DuplicateField("key", result.key)
+            return self._commit_deployment(project, None, result, now)
+
+    def deployment(self, project: str, id: str) -> Stored[Deployment] | ResourceNotFound:
+        """``GET /{project}/deployments/{id}``: another project's Deployment is not found."""
+        with self._lock:
+            self._tick()
+            return self._find_deployment(project, id) or ResourceNotFound(id=id)
+
+    def deployment_by_key(self, project: str, key: str) -> Stored[Deployment] | ResourceNotFound:
+        """``GET /{project}/deployments/key={key}``."""
+        with self._lock:
+            self._tick()
+            return self._find_deployment_key(project, key) or ResourceNotFound(key=key)
+
+    def query_deployments(
+        self,
+        project: str,
+        *,
+        limit: int = LIMIT_DEFAULT,
+        offset: int = 0,
+        sort: Sequence[str] = (),
+        integration_types: Iterable[IntegrationType | str] | None = None,
+        deployment_type: DeploymentType | str | None = None,
+    ) -> Page[Deployment] | InvalidQueryParam:
+        """``GET /{project}/deployments``: one page of *project*'s Deployments (``DeploymentIndex.query``)."""
+        with self._lock:
+            self._tick()
+            index = self._deployments.get(project) or DeploymentIndex()
+            return index.query(
+                limit=limit,
+                offset=offset,
+                sort=sort,
+                integration_types=integration_types,
+                deployment_type=deployment_type,
+            )
+
+    def update_deployment(self, project: str, id: str, update: DeploymentUpdate) -> Stored[Deployment] | DomainError:
+        """``POST /{project}/deployments/{id}``: apply *update* (``redeploy``) atomically.
+
+        ``updateConnector`` deploys the connector's current version (the
+        ConnectorStaged for a preview, else the production Connector); when
+        that connector no longer exists, the answer is
+        ``ConnectorReferenceNotFound`` and nothing changes.
+        """
+        with self._lock:
+            now = self._tick()
+            return self._update_deployment(self._find_deployment(project, id), ResourceNotFound(id=id), update, now)
+
+    def update_deployment_by_key(
+        self, project: str, key: str, update: DeploymentUpdate
+    ) -> Stored[Deployment] | DomainError:
+        """``POST /{project}/deployments/key={key}``: as ``update_deployment``."""
+        with self._lock:
+            now = self._tick()
+            stored = self._find_deployment_key(project, key)
+            return self._update_deployment(stored, ResourceNotFound(key=key), update, now)
+
+    def _update_deployment(
+        self, stored: Stored[Deployment] | None, missing: ResourceNotFound, update: DeploymentUpdate, now: datetime
+    ) -> Stored[Deployment] | DomainError:
+        if stored is None:
+            return missing
+        deployment = stored.resource
+        target = self._connector_of(deployment)
+        if target is None and any(action.update_connector for action in update.actions):
+            stale = check_version(deployment, update.version)
+            if stale is not None:
+                return stale
+            reference = deployment.connector
+            return ConnectorReferenceNotFound(reference.key or reference.id, reference.version)
+        result = apply_deployment_update(deployment, update, target=target)
+        if isinstance(result, DomainError):
+            return result
+        if result is deployment:
+            return stored
+        return self._commit_deployment(self._deployment_projects[deployment.id], stored, result, now)
+
+    def delete_deployment(
+        self, project: str, id: str, *, version: int | None = None
+    ) -> Stored[Deployment] | DomainError:
+        """``DELETE /{project}/deployments/{id}``: the Deployment as it now is, or as it was when gone at once.
+
+        From most statuses the answer is ``Undeploying``; from ``Draft`` and
+        ``Failed`` the Deployment is removed at once (deployments.md).
+
+        With *version*, a stale one is a ``ConcurrentModification`` and
+        nothing changes.
+        """
+        with self._lock:
+            now = self._tick()
+            return self._delete_deployment(self._find_deployment(project, id), ResourceNotFound(id=id), version, now)
+
+    def delete_deployment_by_key(
+        self, project: str, key: str, *, version: int | None = None
+    ) -> Stored[Deployment] | DomainError:
+        """``DELETE /{project}/deployments/key={key}``: as ``delete_deployment``."""
+        with self._lock:
+            now = self._tick()
+            stored = self._find_deployment_key(project, key)
+            return self._delete_deployment(stored, ResourceNotFound(key=key), version, now)
+
+    def _delete_deployment(
+        self, stored: Stored[Deployment] | None, missing: ResourceNotFound, version: int | None, now: datetime
+    ) -> Stored[Deployment] | DomainError:
+        if stored is None:
+            return missing
+        stale = None if version is None else check_version(stored.resource, version)
+        if stale is not None:
+            return stale
+        return self._apply_deployment(stored, Delete(), now)
+
+    def deliver_deployment(
+        self, project: str, id: str, event: DeploymentServiceEvent
+    ) -> Stored[Deployment] | DomainError:
+        """Apply a service event to the Deployment *id* of *project*, as the Connect service would.
+
+        An event that removes it (``UndeploySucceeded``) answers its last state.
+        """
+        with self._lock:
+            now = self._tick()
+            stored = self._find_deployment(project, id)
+            if stored is None:
+                return ResourceNotFound(id=id)
+            return self._apply_deployment(stored, event, now)
+
+    def deployment_logs(
+        self,
+        project: str,
+        *,
+        id: str | None = None,
+        key: str | None = None,
+        application_name: str | None = None,
+        start_date: datetime | None = None,
+        end_date: datetime | None = None,
+        page_token: str | None = None,
+        page_size: int = PAGE_SIZE,
+    ) -> DeploymentLogCursorPagedQueryResponse | DomainError:
+        """``GET /{project}/deployments/{id}/logs`` (or ``key=``): one page of its logs (``query_logs``).
+
+        Exactly one of *id* and *key* names the Deployment (``ValueError`` otherwise).
+        """
+        if (id is None) == (key is None):
+            raise ValueError("deployment_logs takes exactly one of id and key")
+        with self._lock:
+            now = self._tick()
+            if id is not None:
+                stored = self._find_deployment(project, id)
+                missing = ResourceNotFound(id=id)
+            else:
+                assert key is not None
+                stored = self._find_deployment_key(project, key)
+                missing = ResourceNotFound(key=key)
+            if stored is None:
+                return missing
+            return query_logs(
+                stored.resource,
+                self._logs.get(stored.resource.id, ()),
+                now=now,
+                application_name=application_name,
+                start_date=start_date,
+                end_date=end_date,
+                page_token=page_token,
+                page_size=page_size,
             )
