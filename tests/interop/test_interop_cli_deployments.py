@@ -663,7 +663,8 @@ def test_delete_confirmed(cli, one, by, mock):
     reference = one["id"] if by == "id" else "dep-1"
     result = cli.connect("deployment", "delete", f"--{by}", reference, input="y\n").succeeded()
     assert f"Deleting Deployment with {by} - '{reference}' ..." in result.stdout
-    assert f"Are you sure you want to delete Deployment with {by}: '{reference}'?" in result.stdout
+    # The prompt, as @inquirer/prompts writes it (wrapped at 80 columns).
+    assert f"Are you sure you want to delete Deployment with {by}: '{reference}'?" in said(result.stdout)
     assert f"Deployment with {by} - '{reference}' has been successfully deleted." in result.stdout
     absent(mock, "dep-1")
     assert count(mock) == 0
@@ -723,7 +724,7 @@ def test_logs(cli, one, by):
     assert result.stdout.count("Logs from ") == 1, str(result)
     assert started("service") in result.stdout
     assert started("job") in result.stdout
-    assert NEXT_PAGE in result.stdout, str(result)
+    assert NEXT_PAGE in said(result.stdout), str(result)
 
 
 def test_logs_without_an_answer(cli, one):
@@ -769,7 +770,7 @@ def test_logs_of_a_failed_deployment(cli, mock):
     assert failed["status"] == "Failed"
     result = cli.connect("deployment", "logs", "--key", "dep-1").succeeded()
     assert "No logs found for Deployment with key - 'dep-1'." in result.stdout
-    assert NEXT_PAGE not in result.stdout
+    assert NEXT_PAGE not in said(result.stdout)
 
 
 def test_logs_of_an_unknown_key_reports_the_api_error(cli, mock):
