@@ -227,6 +227,7 @@ def test_preview(cli, mock):
     assert staged["isPreviewable"] == "true"
     assert staged["configurations"] == DECLARED["configurations"]
     assert staged["globalConfiguration"] == DECLARED["globalConfiguration"]
+    assert staged["apiClient"] == DECLARED["apiClient"]
     held_deployment = deployment(mock, "prev-1")
     assert held_deployment["type"] == "preview"
     assert held_deployment["preview"] is True
@@ -332,6 +333,7 @@ def test_create_a_sandbox_deployment(cli, mock):
     connector = published(mock)
     assert connector["configurations"] == DECLARED["configurations"]
     assert connector["globalConfiguration"] == DECLARED["globalConfiguration"]
+    assert connector["apiClient"] == DECLARED["apiClient"]
     result = cli.connect(
         "deployment", "create",
         "--key", "dep-1",
