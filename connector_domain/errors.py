@@ -33,6 +33,8 @@ from ._fields import typed
 from .model import ConnectorStatus, IsPreviewable
 
 __all__ = [
+    "AuthenticationError",
+    "AuthorizationError",
     "ConcurrentModification",
     "ConnectorAlreadyCertified",
     "ConnectorReferenceNotFound",
@@ -143,6 +145,34 @@ class InvalidQueryParam(DomainError):
     @property
     def message(self) -> str:
         return "Request query param is not valid"
+
+
+@attrs.frozen(field_transformer=typed)
+class AuthenticationError(DomainError):
+    """The client cannot be authenticated: no token, or one the server did not issue or that expired (401).
+
+    The status is the OAuth scheme's declared response; the message the
+    type's. A server answers it with ``WWW-Authenticate: Bearer``.
+    """
+
+    code: ClassVar[str] = "AuthenticationError"
+    status_code: ClassVar[int] = 401
+
+    @property
+    def message(self) -> str:
+        return "Bad credentials or Client ID is not defined"
+
+
+@attrs.frozen(field_transformer=typed)
+class AuthorizationError(DomainError):
+    """The client's token has no scope that the endpoint accepts for its project (403; the reference: silent)."""
+
+    code: ClassVar[str] = "AuthorizationError"
+    status_code: ClassVar[int] = 403
+
+    @property
+    def message(self) -> str:
+        return "Access denied"
 
 
 @attrs.frozen(field_transformer=typed)
