@@ -42,6 +42,7 @@ from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repos
 from .reducer import apply, apply_update, create
 
 if TYPE_CHECKING:
+    from .mock.identity import Client
     from .mock.simulation import Declarations
 
 
@@ -169,6 +170,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         allowed_hosts=args.allowed_host,
         max_body=args.max_body,
         production_disabled=args.production_disabled,
+        auth=args.auth,
+        clients=args.client,
         header_timeout=HEADER_TIMEOUT if timeout is None else timeout,
         body_timeout=BODY_TIMEOUT if timeout is None else timeout,
     )
@@ -196,6 +199,16 @@ def _declarations(path: str) -> Declarations:
         return Declarations.read(text)
     except codec.InvalidInput as exc:
         raise argparse.ArgumentTypeError(f"{path} is not a declaration of configurations: {exc}") from None
+
+
+def _client(text: str) -> Client:
+    """``--client``: ``ID:SECRET:SCOPES``, the scopes space-separated."""
+    from .mock.identity import parse_client
+
+    try:
+        return parse_client(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _bytes(text: str) -> int:
@@ -345,6 +358,21 @@ def make_parser() -> argparse.ArgumentParser:
         type=_project_key,
         metavar="PROJECT_KEY",
         help="a project whose production deployments are refused with DeploymentProductionDeactivated (repeatable)",
+    )
+    serve.add_argument(
+        "--auth",
+        action="store_true",
+        help="require a token from POST /oauth/token on every endpoint (401 without one), with a scope the "
+        "endpoint accepts for the project (403 without one); without it, a token only names the caller's project",
+    )
+    serve.add_argument(
+        "--client",
+        action="append",
+        default=[],
+        type=_client,
+        metavar="ID:SECRET:SCOPES",
+        help="a client POST /oauth/token accepts, with at most these space-separated scopes, each "
+        "name:projectKey (repeatable; without any, every client is accepted and gets the scopes it asks for)",
     )
     serve.add_argument(
         "--allowed-host",

@@ -1538,6 +1538,8 @@ ERROR_EXAMPLES: list[tuple[DomainError, int, str, dict[str, Any]]] = [
         "Request query param is not valid",
         {"detailedErrorMessage": "limit: 501 is not between 0 and 500"},
     ),
+    (errors.AuthenticationError(), 401, "Bad credentials or Client ID is not defined", {}),
+    (errors.AuthorizationError(), 403, "Access denied", {}),
     (
         errors.InvalidPathParam("key: must not be empty"),
         400,

@@ -100,6 +100,8 @@ EXAMPLES: list[tuple[DomainError, str, int, str, dict[str, object]]] = [
         "Request query param is not valid",
         {"detailedErrorMessage": "limit: not an integer"},
     ),
+    (errors.AuthenticationError(), "AuthenticationError", 401, "Bad credentials or Client ID is not defined", {}),
+    (errors.AuthorizationError(), "AuthorizationError", 403, "Access denied", {}),
     (
         errors.InvalidPathParam("key: empty"),
         "InvalidPathParam",

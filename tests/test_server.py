@@ -505,7 +505,7 @@ def test_the_store_and_server_take_time_from_their_clock() -> None:
 
 
 class _BrokenStore(Store):
-    def get(self, id: str) -> Any:
+    def get(self, id: str, *, owner: str | None = None) -> Any:
         raise RuntimeError("internal detail that must not leak")
 
 

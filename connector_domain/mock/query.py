@@ -330,6 +330,7 @@ class Index(_Ordered[ConnectorStaged]):
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
+        within: Collection[str] | None = None,
     ) -> Page[ConnectorStaged] | InvalidQueryParam:
         """``GET /connectors/drafts``: one page of the resources that match, in order.
 
@@ -339,7 +340,8 @@ class Index(_Ordered[ConnectorStaged]):
           creation order (with no sort, the creation order itself);
         - ``is_private``: only private (true) or only public (false) resources;
         - ``integration_types``: resources with any of these types (an empty
-          list filters nothing).
+          list filters nothing);
+        - ``within``: only these ids (a project's own drafts; read, not kept).
 
         ``total`` counts every match. A parameter out of range, an unknown
         sort field or integration type is an ``InvalidQueryParam`` naming each.
@@ -353,9 +355,11 @@ class Index(_Ordered[ConnectorStaged]):
         types = None if integration_types is None else _parse_types(integration_types, problems)
         if problems:
             return InvalidQueryParam("; ".join(problems))
-        return self._page(limit, offset, order, self._matching(is_private, types))
+        return self._page(limit, offset, order, self._matching(is_private, types, within))
 
-    def _matching(self, is_private: bool | None, types: list[IntegrationType] | None) -> set[str] | None:
+    def _matching(
+        self, is_private: bool | None, types: list[IntegrationType] | None, within: Collection[str] | None
+    ) -> Collection[str] | None:
         """The ids the filters let through (read-only: it may be an index itself), or None for all."""
         matching: set[str] | None = None
         if types:
@@ -363,6 +367,8 @@ class Index(_Ordered[ConnectorStaged]):
         if is_private is not None:
             side = self._private if is_private else self._public
             matching = side if matching is None else matching & side
+        if within is not None:
+            return within if matching is None else {id for id in within if id in matching}
         return matching
 
 

@@ -63,14 +63,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import codec
 from .._fields import shown
 from ..actions import ConnectorUpdate
+from ..authorization import ENDPOINTS, Trait, allows
 from ..deployment.actions import DeploymentUpdate
 from ..deployment.events import DeploymentServiceEvent
 from ..deployment.model import DeploymentDraft, DeploymentLogCursorPagedQueryResponse
-from ..errors import DomainError, InvalidPathParam, InvalidQueryParam
+from ..errors import AuthenticationError, AuthorizationError, DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
 from ..model import ConnectorStagedDraft, check_project_identifier
 from ._protocol import error_body, new_correlation_id, with_header_timeout
 from .defaults import BODY_TIMEOUT, DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
+from .identity import Client, OAuthError, Tokens
 from .store import LIMIT_DEFAULT, Manual, Page, SimulatedClock, Simulation, Store, Stored
 
 __all__ = ["DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "create_app", "serve", "serving"]
@@ -187,6 +189,8 @@ def create_app(
     max_body: int = MAX_BODY,
     body_timeout: float = BODY_TIMEOUT,
     production_disabled: Sequence[str] = (),
+    auth: bool = False,
+    clients: Sequence[Client] = (),
 ) -> Starlette:
     """The ASGI app of the mock, over *store* (default: a new one on *clock*).
 
@@ -206,9 +210,18 @@ def create_app(
 
     Deployments live under the project key of their path, whose deploying
     project is ``{draft region}:{projectKey}``.
+
+    Identity (``mock.identity``): ``POST /oauth/token`` issues tokens to
+    client credentials, any client or only *clients*. A request with a token
+    it issued acts as the token's project; without one, as the project of
+    its path, or *project*. With *auth*, every endpoint of the reference
+    needs such a token (401 ``AuthenticationError``) with a scope its trait
+    accepts for the project (403 ``AuthorizationError``,
+    ``connector_domain.authorization``). Tenancy is always on: a project
+    sees and changes only its own drafts and Deployments, and the
+    production Connectors it may see.
     """
-    caller = f"{region}:{project}"
-    check_project_identifier(caller)
+    check_project_identifier(f"{region}:{project}")
     _check_seconds("body_timeout", body_timeout)
     if store is not None and production_disabled:
         raise ValueError("production_disabled is the store's setting: give it to Store(), not with a store")
@@ -220,6 +233,75 @@ def create_app(
     if simulation is not None:
         store.simulation = simulation
     mock: Store = store
+    tokens = Tokens(clock=mock.now, project=project, clients=clients)
+
+    # --- Identity ---------------------------------------------------------------------------
+
+    def _caller(request: Request) -> str:
+        """The ProjectIdentifier the request acts as (settled by ``_secured`` before the handler runs)."""
+        identifier: str = request.state.caller
+        return identifier
+
+    def _author(request: Request) -> str:
+        """The ``userId`` a certification comment of the request records: the caller's project key."""
+        key: str = request.state.project
+        return author if key == project else key
+
+    def _identify(request: Request, trait: Trait) -> DomainError | None:
+        """Who *request* acts as, set on its state; or the refusal of a caller who may not (401, 403).
+
+        Without ``auth``, a token this mock issued names the project, else the
+        path's ``{projectKey}``, else the default project; with ``auth``, a
+        token is required and one of its scopes must admit the endpoint's
+        *trait*. Deployments belong to their path's project: a token of
+        another one is refused, with ``auth`` or without.
+        """
+        grant = tokens.grant(request.headers.get("authorization"))
+        if auth and grant is None:
+            return AuthenticationError()
+        path_project: str | None = request.path_params.get("project")
+        caller = grant.project if grant is not None else (path_project or project)
+        if path_project is not None and caller != path_project:
+            return AuthorizationError()
+        if auth and grant is not None and not allows(grant.scopes, trait, caller):
+            return AuthorizationError()
+        request.state.project = caller
+        request.state.caller = f"{region}:{caller}"
+        return None
+
+    def _secured(method: str, template: str, handler: _Endpoint) -> Route:
+        """The route of the reference's *method* *template*, behind the check of its trait (``authorization``)."""
+        trait = ENDPOINTS[(method, template)]
+        path = template.replace("{ID}", "{id}").replace("{projectKey}", "{project}")
+
+        async def endpoint(request: Request) -> Response:
+            refused = _identify(request, trait)
+            if refused is not None:
+                answer = _answer(refused)
+                if isinstance(refused, AuthenticationError):
+                    answer.headers["WWW-Authenticate"] = "Bearer"
+                return answer
+            return await handler(request)
+
+        return Route(path, endpoint, methods=[method])
+
+    async def token(request: Request) -> Response:
+        issued = tokens.request(await request.body(), request.headers.get("authorization"))
+        if isinstance(issued, OAuthError):
+            answer = JSONResponse(issued.body, issued.status)
+            if issued.status == 401:
+                answer.headers["WWW-Authenticate"] = "Basic"
+        else:
+            text, grant = issued
+            body = {
+                "access_token": text,
+                "token_type": "Bearer",
+                "expires_in": int(tokens.lifetime.total_seconds()),
+                "scope": grant.scope,
+            }
+            answer = JSONResponse(body)
+        answer.headers["Cache-Control"] = "no-store"  # RFC 6749, 5.1
+        return answer
 
     async def query(request: Request) -> Response:
         params = request.query_params
@@ -228,11 +310,18 @@ def create_app(
         is_private = _bool_param(params, "isPrivate", problems)
         types = params.getlist("integrationTypes") or None
         sort = params.getlist("sort")
-        result = mock.query(limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=types)
+        result = mock.query(
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            is_private=is_private,
+            integration_types=types,
+            owner=_caller(request),
+        )
         return _answer_query(result, problems)
 
     async def create(request: Request) -> Response:
-        return _answer(mock.create(await _read(request, ConnectorStagedDraft), owner=caller), 201)
+        return _answer(mock.create(await _read(request, ConnectorStagedDraft), owner=_caller(request)), 201)
 
     async def search(request: Request) -> Response:
         params = request.query_params
@@ -240,7 +329,7 @@ def create_app(
         limit, offset = _paging(params, problems)
         private = _bool_param(params, "private", problems)
         result = mock.search(
-            project=caller,
+            project=_caller(request),
             text=_single(params, "text", problems),
             private=private,
             creator_company=_single(params, "creator.company", problems),
@@ -255,21 +344,22 @@ def create_app(
 
     async def get(request: Request) -> Response:
         id = _id(request)
-        return _answer(id if isinstance(id, DomainError) else mock.get(id))
+        return _answer(id if isinstance(id, DomainError) else mock.get(id, owner=_caller(request)))
 
     async def get_by_key(request: Request) -> Response:
-        return _answer(mock.get_by_key(request.path_params["key"]))
+        return _answer(mock.get_by_key(request.path_params["key"], owner=_caller(request)))
 
     async def update(request: Request) -> Response:
         id = _id(request)
         if isinstance(id, DomainError):
             return _answer(id)
         body = await _read(request, ConnectorUpdate)
-        return _answer(mock.update(id, body, by=author), 201)
+        return _answer(mock.update(id, body, by=_author(request), owner=_caller(request)), 201)
 
     async def update_by_key(request: Request) -> Response:
         body = await _read(request, ConnectorUpdate)
-        return _answer(mock.update_by_key(request.path_params["key"], body, by=author), 201)
+        key = request.path_params["key"]
+        return _answer(mock.update_by_key(key, body, by=_author(request), owner=_caller(request)), 201)
 
     def _version(request: Request) -> int | InvalidQueryParam | None:
         problems: list[str] = []
@@ -282,20 +372,20 @@ def create_app(
             return _answer(id)
         if isinstance(version, DomainError):
             return _answer(version)
-        return _answer(mock.delete(id, version=version))
+        return _answer(mock.delete(id, version=version, owner=_caller(request)))
 
     async def delete_by_key(request: Request) -> Response:
         version = _version(request)
         if isinstance(version, DomainError):
             return _answer(version)
-        return _answer(mock.delete_by_key(request.path_params["key"], version=version))
+        return _answer(mock.delete_by_key(request.path_params["key"], version=version, owner=_caller(request)))
 
     async def connector(request: Request) -> Response:
         id = _id(request)
-        return _answer(id if isinstance(id, DomainError) else mock.connector(id))
+        return _answer(id if isinstance(id, DomainError) else mock.connector(id, project=_caller(request)))
 
     async def connector_by_key(request: Request) -> Response:
-        return _answer(mock.connector_by_key(request.path_params["key"]))
+        return _answer(mock.connector_by_key(request.path_params["key"], project=_caller(request)))
 
     async def deliver(request: Request) -> Response:
         id = _id(request)
@@ -452,32 +542,33 @@ def create_app(
         return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
 
     routes = [
-        Route("/connectors/drafts", query, methods=["GET"]),
-        Route("/connectors/drafts", create, methods=["POST"]),
-        Route("/connectors/drafts/key={key}", get_by_key, methods=["GET"]),
-        Route("/connectors/drafts/key={key}", update_by_key, methods=["POST"]),
-        Route("/connectors/drafts/key={key}", delete_by_key, methods=["DELETE"]),
-        Route("/connectors/drafts/{id}", get, methods=["GET"]),
-        Route("/connectors/drafts/{id}", update, methods=["POST"]),
-        Route("/connectors/drafts/{id}", delete, methods=["DELETE"]),
-        Route("/connectors/search", search, methods=["GET"]),
-        Route("/connectors/key={key}", connector_by_key, methods=["GET"]),
-        Route("/connectors/{id}", connector, methods=["GET"]),
+        _secured("GET", "/connectors/drafts", query),
+        _secured("POST", "/connectors/drafts", create),
+        _secured("GET", "/connectors/drafts/key={key}", get_by_key),
+        _secured("POST", "/connectors/drafts/key={key}", update_by_key),
+        _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
+        _secured("GET", "/connectors/drafts/{ID}", get),
+        _secured("POST", "/connectors/drafts/{ID}", update),
+        _secured("DELETE", "/connectors/drafts/{ID}", delete),
+        _secured("GET", "/connectors/search", search),
+        _secured("GET", "/connectors/key={key}", connector_by_key),
+        _secured("GET", "/connectors/{ID}", connector),
+        Route("/oauth/token", token, methods=["POST"]),
         Route("/__mock__/connectors/drafts/{id}/events", deliver, methods=["POST"]),
         Route("/__mock__/{project}/deployments/{id}/events", deliver_deployment, methods=["POST"]),
         Route("/__mock__/reset", reset, methods=["POST"]),
         Route("/__mock__/clock", read_clock, methods=["GET"]),
         Route("/__mock__/clock", advance_clock, methods=["POST"]),
-        Route("/{project}/deployments", query_deployments, methods=["GET"]),
-        Route("/{project}/deployments", create_deployment, methods=["POST"]),
-        Route("/{project}/deployments/key={key}/logs", deployment_logs, methods=["GET"]),
-        Route("/{project}/deployments/key={key}", get_deployment, methods=["GET"]),
-        Route("/{project}/deployments/key={key}", update_deployment, methods=["POST"]),
-        Route("/{project}/deployments/key={key}", delete_deployment, methods=["DELETE"]),
-        Route("/{project}/deployments/{id}/logs", deployment_logs, methods=["GET"]),
-        Route("/{project}/deployments/{id}", get_deployment, methods=["GET"]),
-        Route("/{project}/deployments/{id}", update_deployment, methods=["POST"]),
-        Route("/{project}/deployments/{id}", delete_deployment, methods=["DELETE"]),
+        _secured("GET", "/{projectKey}/deployments", query_deployments),
+        _secured("POST", "/{projectKey}/deployments", create_deployment),
+        _secured("GET", "/{projectKey}/deployments/key={key}/logs", deployment_logs),
+        _secured("GET", "/{projectKey}/deployments/key={key}", get_deployment),
+        _secured("POST", "/{projectKey}/deployments/key={key}", update_deployment),
+        _secured("DELETE", "/{projectKey}/deployments/key={key}", delete_deployment),
+        _secured("GET", "/{projectKey}/deployments/{ID}/logs", deployment_logs),
+        _secured("GET", "/{projectKey}/deployments/{ID}", get_deployment),
+        _secured("POST", "/{projectKey}/deployments/{ID}", update_deployment),
+        _secured("DELETE", "/{projectKey}/deployments/{ID}", delete_deployment),
     ]
     app = Starlette(
         routes=routes,
@@ -499,6 +590,7 @@ def create_app(
     # slash is the same resource, which _Edge settles before routing.
     app.router.redirect_slashes = False
     app.state.store = store
+    app.state.tokens = tokens
     return app
 
 
@@ -701,6 +793,8 @@ def serve(
     header_timeout: float = HEADER_TIMEOUT,
     body_timeout: float = BODY_TIMEOUT,
     production_disabled: Sequence[str] = (),
+    auth: bool = False,
+    clients: Sequence[Client] = (),
 ) -> None:
     """Run the mock until interrupted, on a new store that follows the system's time.
 
@@ -717,6 +811,8 @@ def serve(
         max_body=max_body,
         body_timeout=body_timeout,
         production_disabled=production_disabled,
+        auth=auth,
+        clients=clients,
     )
     uvicorn.run(app, host=host, port=port, log_level=log_level, http=with_header_timeout(header_timeout))
 

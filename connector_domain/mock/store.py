@@ -25,6 +25,13 @@ the simulated Connect service.
   never goes backwards (a clock that does is read as standing still), so the
   creation order is the ``createdAt`` order and the modification order the
   ``lastModifiedAt`` order.
+- **Tenancy**: a ConnectorStaged belongs to the project that created it
+  (its *owner*, kept beside it, never on the wire). Given an ``owner``, the
+  drafts' reads and writes see only that project's own, and another's is
+  ``ResourceNotFound`` as if it did not exist; given a ``project``, the
+  production reads show only what ``access.shown_in_search`` lets that
+  project see. Without them (a caller that is no project) every resource
+  is seen.
 - **Deployments** live under a project key (the ``{projectKey}`` of their
   path): keys are unique per project, and a project sees only its own. The
   store resolves a draft's ``connector`` reference (by id or key, the
@@ -47,7 +54,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from .. import lifecycle
-from ..access import published_connector
+from ..access import published_connector, shown_in_search
 from ..actions import ConnectorUpdate
 from ..deployment.actions import Delete, DeploymentUpdate
 from ..deployment.build import started_logs
@@ -139,6 +146,7 @@ class Store:
         self._staged = Index()
         self._by_key: dict[str, str] = {}
         self._owners: dict[str, str] = {}  # id -> the ProjectIdentifier that created it
+        self._owned: dict[str, set[str]] = {}  # ProjectIdentifier -> the ids it created
         self._connectors = ConnectorIndex()
         self._schedule = Schedule()
         self._deployments: dict[str, DeploymentIndex] = {}  # project key -> its Deployments
@@ -268,29 +276,37 @@ class Store:
                 self._by_key[staged.key] = id
             if owner is not None:
                 self._owners[id] = owner
+                self._owned.setdefault(owner, set()).add(id)
             return saved
 
+    def _own(self, stored: Stored[ConnectorStaged] | None, owner: str | None) -> Stored[ConnectorStaged] | None:
+        """*stored* when *owner* (a ProjectIdentifier, or None for any caller) may see it as a draft."""
+        if stored is None or owner is None or self._owners.get(stored.resource.id) == owner:
+            return stored
+        return None
+
     def update(
-        self, id: str, update: ConnectorUpdate, *, by: str | None = None
+        self, id: str, update: ConnectorUpdate, *, by: str | None = None, owner: str | None = None
     ) -> Stored[ConnectorStaged] | DomainError:
         """``POST /connectors/drafts/{id}``: apply *update* atomically, at the store's time.
 
         *by* is the author that ``addCertificationComment`` records (the
         reducer raises ``ValueError`` for that action without one). A request
         that changes nothing returns the resource as it was, ``lastModifiedAt``
-        included.
+        included. With *owner*, another project's draft is ``ResourceNotFound``.
         """
         with self._lock:
             now = self._tick()
-            return self._update(self._staged.resources.get(id), ResourceNotFound(id=id), update, by, now)
+            stored = self._own(self._staged.resources.get(id), owner)
+            return self._update(stored, ResourceNotFound(id=id), update, by, now)
 
     def update_by_key(
-        self, key: str, update: ConnectorUpdate, *, by: str | None = None
+        self, key: str, update: ConnectorUpdate, *, by: str | None = None, owner: str | None = None
     ) -> Stored[ConnectorStaged] | DomainError:
         """``POST /connectors/drafts/key={key}``: as ``update``."""
         with self._lock:
             now = self._tick()
-            return self._update(self._find_key(key), ResourceNotFound(key=key), update, by, now)
+            return self._update(self._own(self._find_key(key), owner), ResourceNotFound(key=key), update, by, now)
 
     def _update(
         self,
@@ -323,21 +339,26 @@ class Store:
                 return stored
             return self._commit(stored, result, now)
 
-    def delete(self, id: str, *, version: int | None = None) -> Stored[ConnectorStaged] | DomainError:
+    def delete(
+        self, id: str, *, version: int | None = None, owner: str | None = None
+    ) -> Stored[ConnectorStaged] | DomainError:
         """``DELETE /connectors/drafts/{id}``: remove the resource and its production Connector.
 
         Returns the resource as it was. With *version*, a stale one is a
-        ``ConcurrentModification`` and nothing is deleted.
+        ``ConcurrentModification`` and nothing is deleted; with *owner*,
+        another project's draft is ``ResourceNotFound``.
         """
         with self._lock:
             self._tick()
-            return self._delete(self._staged.resources.get(id), ResourceNotFound(id=id), version)
+            return self._delete(self._own(self._staged.resources.get(id), owner), ResourceNotFound(id=id), version)
 
-    def delete_by_key(self, key: str, *, version: int | None = None) -> Stored[ConnectorStaged] | DomainError:
+    def delete_by_key(
+        self, key: str, *, version: int | None = None, owner: str | None = None
+    ) -> Stored[ConnectorStaged] | DomainError:
         """``DELETE /connectors/drafts/key={key}``: as ``delete``."""
         with self._lock:
             self._tick()
-            return self._delete(self._find_key(key), ResourceNotFound(key=key), version)
+            return self._delete(self._own(self._find_key(key), owner), ResourceNotFound(key=key), version)
 
     def _delete(
         self, stored: Stored[ConnectorStaged] | None, missing: ResourceNotFound, version: int | None
@@ -353,7 +374,12 @@ class Store:
         if staged.key is not None:
             del self._by_key[staged.key]
         self._schedule.drop(id)
-        self._owners.pop(id, None)
+        owner = self._owners.pop(id, None)
+        if owner is not None:
+            owned = self._owned[owner]
+            owned.discard(id)
+            if not owned:
+                del self._owned[owner]
         self._connectors.remove(id)
         return stored
 
@@ -368,29 +394,40 @@ class Store:
         id = self._by_key.get(key)
         return None if id is None else self._staged.resources[id]
 
-    def get(self, id: str) -> Stored[ConnectorStaged] | ResourceNotFound:
-        """``GET /connectors/drafts/{id}``."""
+    def get(self, id: str, *, owner: str | None = None) -> Stored[ConnectorStaged] | ResourceNotFound:
+        """``GET /connectors/drafts/{id}``; with *owner*, another project's draft is not found."""
         with self._lock:
             self._tick()
-            return self._staged.resources.get(id) or ResourceNotFound(id=id)
+            return self._own(self._staged.resources.get(id), owner) or ResourceNotFound(id=id)
 
-    def get_by_key(self, key: str) -> Stored[ConnectorStaged] | ResourceNotFound:
-        """``GET /connectors/drafts/key={key}``."""
+    def get_by_key(self, key: str, *, owner: str | None = None) -> Stored[ConnectorStaged] | ResourceNotFound:
+        """``GET /connectors/drafts/key={key}``; with *owner*, another project's draft is not found."""
         with self._lock:
             self._tick()
-            return self._find_key(key) or ResourceNotFound(key=key)
+            return self._own(self._find_key(key), owner) or ResourceNotFound(key=key)
 
-    def connector(self, id: str) -> Stored[Connector] | ResourceNotFound:
-        """``GET /connectors/{id}``: the production Connector, once the resource was published."""
-        with self._lock:
-            self._tick()
-            return self._connectors.resources.get(id) or ResourceNotFound(id=id)
+    def _shown(self, stored: Stored[Connector] | None, project: str | None) -> Stored[Connector] | None:
+        """*stored* when *project* (a ProjectIdentifier, or None for any caller) may see it (``shown_in_search``)."""
+        if stored is None or project is None:
+            return stored
+        id = stored.resource.id
+        staged = self._staged.resources[id].resource
+        return stored if shown_in_search(staged, project, owner=self._owners.get(id)) else None
 
-    def connector_by_key(self, key: str) -> Stored[Connector] | ResourceNotFound:
-        """``GET /connectors/key={key}``."""
+    def connector(self, id: str, *, project: str | None = None) -> Stored[Connector] | ResourceNotFound:
+        """``GET /connectors/{id}``: the production Connector, once the resource was published.
+
+        With *project*, one that project may not see is not found.
+        """
         with self._lock:
             self._tick()
-            return self._connectors.by_key(key) or ResourceNotFound(key=key)
+            return self._shown(self._connectors.resources.get(id), project) or ResourceNotFound(id=id)
+
+    def connector_by_key(self, key: str, *, project: str | None = None) -> Stored[Connector] | ResourceNotFound:
+        """``GET /connectors/key={key}``: as ``connector``."""
+        with self._lock:
+            self._tick()
+            return self._shown(self._connectors.by_key(key), project) or ResourceNotFound(key=key)
 
     def __len__(self) -> int:
         """The number of ConnectorStaged resources."""
@@ -405,12 +442,21 @@ class Store:
         sort: Sequence[str] = (),
         is_private: bool | None = None,
         integration_types: Iterable[IntegrationType | str] | None = None,
+        owner: str | None = None,
     ) -> Page[ConnectorStaged] | InvalidQueryParam:
-        """``GET /connectors/drafts``: one page of the resources that match, in order (``Index.query``)."""
+        """``GET /connectors/drafts``: one page of the resources that match, in order (``Index.query``).
+
+        With *owner*, only that project's own drafts.
+        """
         with self._lock:
             self._tick()
             return self._staged.query(
-                limit=limit, offset=offset, sort=sort, is_private=is_private, integration_types=integration_types
+                limit=limit,
+                offset=offset,
+                sort=sort,
+                is_private=is_private,
+                integration_types=integration_types,
+                within=None if owner is None else self._owned.get(owner, set()),
             )
 
     def search(
