@@ -16,6 +16,10 @@ fixtures:
   in every connector's ``connect.yaml`` (an application ``service`` and an
   application ``job``, and global keys); a preview granted or a publish
   that succeeds brings it to the ConnectorStaged;
+- ``auth_mock``: a second mock, the same with ``--auth`` and a ``--client``
+  for each of ``AUTH_CLIENTS``, on another port: every Connect endpoint
+  needs a token ``POST /oauth/token`` issued to one of them (``token``
+  gets one); ``auth_cli`` runs the CLI against it;
 - ``cli``: runs ``commercetools ...`` with ``CTP_CLI_CONNECT_API_URL`` pointed
   at the mock and ``HOME`` an isolated folder whose
   ``.commercetools/credentials`` holds a token that never expires, so the
@@ -42,7 +46,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +63,39 @@ PACKAGE_FILES = ("package.json", "package-lock.json")
 #: The project the hand-written credentials name, and the mock's default project.
 PROJECT_KEY = "mock-project"
 REGION = "europe-west1.gcp"
-#: An access token the CLI sends as is: the mock accepts any.
+#: The access token the CLI sends as is. The mock did not issue it: without ``--auth`` it ignores it
+#: (the request acts as the default project, ``PROJECT_KEY``); with ``--auth`` it answers 401.
 ACCESS_TOKEN = "interop-access-token"
 #: 9999-12-31T23:59:59Z in milliseconds: the CLI refreshes a token only 5 minutes before it expires.
 NEVER = 253_402_300_799_000
+
+
+@dataclass(frozen=True)
+class AuthClient:
+    """An API client the ``--auth`` mock accepts (``serve --client ID:SECRET:SCOPES``)."""
+
+    id: str
+    secret: str
+    scopes: tuple[str, ...]
+
+    @property
+    def argument(self) -> str:
+        """The value of its ``--client``."""
+        return f"{self.id}:{self.secret}:{' '.join(self.scopes)}"
+
+
+#: The clients of the ``--auth`` mock. ``sdk_scenarios.cjs`` has the same (its ``CLIENTS``): one that
+#: manages the project's connectors and deployments, one that may only view its connectors, and one of
+#: another project. The CLI's stored client (``interop-client``) is none of them.
+DEVELOPER = AuthClient(
+    "interop-developer",
+    "interop-developer-secret",
+    (f"manage_connectors:{PROJECT_KEY}", f"manage_connectors_deployments:{PROJECT_KEY}"),
+)
+VIEWER = AuthClient("interop-viewer", "interop-viewer-secret", (f"view_connectors:{PROJECT_KEY}",))
+OTHER_PROJECT = "other-project"
+OTHER = AuthClient("interop-other", "interop-other-secret", (f"manage_project:{OTHER_PROJECT}",))
+AUTH_CLIENTS = (DEVELOPER, VIEWER, OTHER)
 
 #: The oldest Node the pinned CLI supports (its "engines": "^18.20.0 || >=20.10.0").
 NODE_MINIMUM = ((18, 20), (20, 10))
@@ -283,11 +316,16 @@ def _free_port() -> int:
         return port
 
 
-def _start_mock(log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start_mock(log: Path, extra: Sequence[str] = (), *, ready: int = 200) -> tuple[subprocess.Popen[bytes], str]:
+    """``serve`` on a free loopback port with *extra* arguments, once ``GET /connectors/drafts`` answers *ready*.
+
+    *ready* is what that request answers when the mock is up: 200, or 401 for
+    ``--auth`` (the probe sends no token), so the probe also shows the mode.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "connector_domain", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--delay", "0", "--configurations", str(CONFIGURATIONS)]
+    args += ["--delay", "0", "--configurations", str(CONFIGURATIONS), *extra]
     with log.open("wb") as out:
         process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
@@ -295,7 +333,7 @@ def _start_mock(log: Path) -> tuple[subprocess.Popen[bytes], str]:
         if process.poll() is not None:
             break
         try:
-            if httpx.get(f"{url}/connectors/drafts", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/connectors/drafts", timeout=1).status_code == ready:
                 return process, url
         except httpx.TransportError:
             pass
@@ -305,14 +343,13 @@ def _start_mock(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError(f"the mock did not start: {' '.join(args)}\n{log.read_text(errors='replace')}")
 
 
-@pytest.fixture(scope="session")
-def mock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of ``python -m connector_domain serve --delay 0 --configurations ...``, run for the session."""
-    log = tmp_path_factory.mktemp("mock") / "serve.log"
+def _serve(folder: Path, extra: Sequence[str] = (), *, ready: int = 200) -> Iterator[str]:
+    """The base URL of a mock run in *folder* (its log there) until the generator is closed."""
+    log = folder / "serve.log"
     try:
-        process, url = _start_mock(log)
+        process, url = _start_mock(log, extra, ready=ready)
     except RuntimeError:  # the free port was taken before the mock bound it: once more
-        process, url = _start_mock(log)
+        process, url = _start_mock(log, extra, ready=ready)
     try:
         yield url
     finally:
@@ -324,12 +361,49 @@ def mock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
 
 
+@pytest.fixture(scope="session")
+def mock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of ``python -m connector_domain serve --delay 0 --configurations ...``, run for the session."""
+    yield from _serve(tmp_path_factory.mktemp("mock"))
+
+
+@pytest.fixture(scope="session")
+def auth_mock_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the ``--auth`` mock writes its log, ``serve.log`` (one access line a request)."""
+    return tmp_path_factory.mktemp("auth-mock")
+
+
+@pytest.fixture(scope="session")
+def auth_mock_url(auth_mock_folder: Path) -> Iterator[str]:
+    """The base URL of a second mock, ``serve --auth`` with the clients of ``AUTH_CLIENTS``, run for the session."""
+    extra = ["--auth"]
+    for client in AUTH_CLIENTS:
+        extra += ["--client", client.argument]
+    yield from _serve(auth_mock_folder, extra, ready=401)
+
+
 @pytest.fixture
 def mock(mock_url: str) -> Iterator[httpx.Client]:
     """An HTTP client of the mock, which starts each test empty."""
     with httpx.Client(base_url=mock_url, timeout=10) as client:
         assert client.post("/__mock__/reset").status_code == 204
         yield client
+
+
+@pytest.fixture
+def auth_mock(auth_mock_url: str) -> Iterator[httpx.Client]:
+    """An HTTP client of the ``--auth`` mock, emptied for the test; it sends no token (see ``token``)."""
+    with httpx.Client(base_url=auth_mock_url, timeout=10) as client:
+        assert client.post("/__mock__/reset").status_code == 204
+        yield client
+
+
+def token(mock: httpx.Client, client: AuthClient) -> str:
+    """An access token the mock issues to *client* (``POST /oauth/token``, HTTP Basic), with all its scopes."""
+    answer = mock.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=(client.id, client.secret))
+    assert answer.status_code == 200, answer.text
+    access_token: str = answer.json()["access_token"]
+    return access_token
 
 
 class Cli:
@@ -375,6 +449,12 @@ class Cli:
 def cli(node: Node, home: Path, mock: httpx.Client) -> Cli:
     """Runs the CLI against the mock (emptied for the test)."""
     return Cli(node, home, str(mock.base_url).rstrip("/"))
+
+
+@pytest.fixture
+def auth_cli(node: Node, home: Path, auth_mock: httpx.Client) -> Cli:
+    """Runs the CLI, with the stored login of ``home``, against the ``--auth`` mock (emptied for the test)."""
+    return Cli(node, home, str(auth_mock.base_url).rstrip("/"))
 
 
 class NodeScript:

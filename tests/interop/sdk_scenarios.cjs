@@ -8,6 +8,10 @@
 // middleware on fetch). Errors surface as ts-client throws them: BadRequest, NotFound and
 // ConcurrentModification, with the API's ErrorResponse as `body`.
 //
+// The `auth-*` scenarios need BASE_URL to be a mock started with `--auth` and a `--client` for each
+// of CLIENTS (the suite's `auth_mock`); they build their clients the documented way instead:
+// ts-client's client-credentials flow against the mock's own POST /oauth/token.
+//
 // Every body is checked against the SDK's own types, read from the installed package's .d.ts
 // files: each field an interface declares without `?` must be present and not null, and its
 // value must have the declared shape (string, number, boolean, array, nested interface).
@@ -102,7 +106,8 @@ function client() {
   return createApiClient(built.execute, baseUri);
 }
 
-const api = baseUri ? client() : null;
+// The client the helpers below call through; an `auth-*` scenario replaces it with one of credentialsClient.
+let api = baseUri ? client() : null;
 
 // Move the mock's clock (not an SDK endpoint: the mock's own).
 async function advance(seconds) {
@@ -297,6 +302,107 @@ async function mockNow() {
   const answer = await fetch(`${baseUri}/__mock__/clock`);
   assert.equal(answer.status, 200, "GET /__mock__/clock");
   return new Date((await answer.json()).now);
+}
+
+
+// --- Identity (a mock started with --auth) -----------------------------------------------------------
+//
+// The API clients the suite's --auth mock accepts (conftest.py's AUTH_CLIENTS, each a `--client`).
+
+const OTHER_PROJECT_KEY = "other-project";
+const CLIENTS = {
+  developer: {
+    clientId: "interop-developer",
+    clientSecret: "interop-developer-secret",
+    scopes: [`manage_connectors:${PROJECT_KEY}`, `manage_connectors_deployments:${PROJECT_KEY}`],
+  },
+  viewer: { clientId: "interop-viewer", clientSecret: "interop-viewer-secret", scopes: [`view_connectors:${PROJECT_KEY}`] },
+  other: {
+    clientId: "interop-other",
+    clientSecret: "interop-other-secret",
+    scopes: [`manage_project:${OTHER_PROJECT_KEY}`],
+    projectKey: OTHER_PROJECT_KEY,
+  },
+};
+const TOKEN_URL = `${baseUri}/oauth/token`;
+// The commercetools auth service's token lifetime, which the mock's expires_in copies: 48 hours.
+const LIFETIME = 172800;
+
+function header(entry, name) {
+  const found = Object.entries(entry.headers).find(([key]) => key.toLowerCase() === name);
+  return found === undefined ? undefined : found[1];
+}
+
+// A client of the SDK built as its documentation shows: ts-client's client-credentials flow, whose
+// token endpoint is `${host}/oauth/token`, in front of the HTTP middleware. Both send through a fetch
+// that records every request (`sent`: url, method, headers, body, then the status, and for the token
+// endpoint its JSON answer).
+function credentialsClient({ clientId, clientSecret, scopes, projectKey = PROJECT_KEY }) {
+  const sent = [];
+  async function recordingFetch(url, init = {}) {
+    const entry = { url: String(url), method: init.method, headers: { ...(init.headers || {}) }, body: init.body };
+    sent.push(entry);
+    const response = await fetch(url, init);
+    entry.status = response.status;
+    if (entry.url === TOKEN_URL) entry.answer = await response.clone().json();
+    return response;
+  }
+  const built = new ClientBuilder()
+    .withClientCredentialsFlow({
+      host: baseUri,
+      projectKey,
+      credentials: { clientId, clientSecret },
+      scopes,
+      httpClient: recordingFetch,
+    })
+    .withHttpMiddleware({
+      host: baseUri,
+      httpClient: recordingFetch,
+      includeResponseHeaders: true,
+      includeOriginalRequest: true,
+      includeRequestInErrorResponse: true,
+    })
+    .build();
+  return { api: createApiClient(built.execute, baseUri), sent };
+}
+
+const tokenRequests = (sent) => sent.filter((entry) => entry.url === TOKEN_URL);
+
+// The token request as ts-client sends it (HTTP Basic; the scopes joined by a space, which it does not
+// form-encode: the mock reads the raw space as the separator), and the mock's answer.
+function assertTokenRequest(entry, { clientId, clientSecret, scopes }) {
+  assert.equal(entry.method, "POST", "POST /oauth/token");
+  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+  assert.equal(header(entry, "authorization"), `Basic ${basic}`, "the client's credentials by HTTP Basic");
+  assert.equal(entry.body, `grant_type=client_credentials&scope=${scopes.join(" ")}`, "the token request's form");
+  assert.equal(entry.status, 200, `POST /oauth/token answered ${JSON.stringify(entry.answer)}`);
+  assert.equal(typeof entry.answer.access_token, "string");
+  assert.ok(entry.answer.access_token.length >= 20, "an opaque token, not a guessable one");
+  assert.equal(entry.answer.token_type, "Bearer");
+  assert.equal(entry.answer.expires_in, LIFETIME);
+  assert.equal(entry.answer.scope, scopes.join(" "), "the scopes asked for are granted");
+  return entry.answer.access_token;
+}
+
+// The error the token flow throws when the mock refuses its token request: ts-client's class for the
+// status, the OAuth error code as `code`, and the ErrorResponse's errors as `error`.
+async function tokenFailure(request, { name, statusCode, code, errorCode }) {
+  let error;
+  try {
+    const response = await request.execute();
+    assert.fail(`expected the token request to fail, got ${response.statusCode} ${JSON.stringify(response.body)}`);
+  } catch (caught) {
+    if (caught instanceof assert.AssertionError) throw caught;
+    error = caught;
+  }
+  assert.ok(error instanceof Error, `expected an Error, got ${JSON.stringify(error)}`);
+  assert.equal(error.name, name, `the error's class (${error.message})`);
+  assert.equal(error.statusCode, statusCode, "the error's statusCode");
+  assert.equal(error.code, code, "the error's code (the OAuth error)");
+  const errors = error.error;
+  assert.ok(Array.isArray(errors) && errors.length > 0, `the ErrorResponse's errors: ${JSON.stringify(errors)}`);
+  assert.equal(errors[0].code, errorCode, "the ErrorResponse's error code");
+  return error;
 }
 
 // --- The scenarios ------------------------------------------------------------------------------------
@@ -828,6 +934,147 @@ const SCENARIOS = {
     assert.equal(response.statusCode, 200);
     const sent = sentCorrelationIds[sentCorrelationIds.length - 1];
     assert.equal(response.headers["x-correlation-id"], sent, "the response echoes the request's X-Correlation-ID");
+  },
+
+  // A token from the mock through ts-client's client-credentials flow, then a series of calls with it.
+  async "auth-client-credentials"() {
+    const anonymous = await fetch(`${baseUri}/connectors/drafts`);
+    assert.equal(anonymous.status, 401, "the mock runs with --auth: a request without a token is refused");
+    assert.equal(anonymous.headers.get("www-authenticate"), "Bearer");
+    assert.equal((await anonymous.json()).errors[0].code, "AuthenticationError");
+
+    const developer = credentialsClient(CLIENTS.developer);
+    api = developer.api;
+    const staged = await previewable(); // create, update (updatePreviewable), read
+    const got = await api.connectors().drafts().withKey({ key: "erp-sync" }).get().execute();
+    assert.deepEqual(conforms(got.body, "ConnectorStaged"), staged);
+    const page = await api.connectors().drafts().get().execute();
+    assert.deepEqual([page.body.total, page.body.results[0].id], [1, staged.id], "GET /connectors/drafts");
+    const deployment = await deployed(stagedReference(staged)); // create, read
+    assert.equal(deployment.status, "Deployed");
+    const listed = await deployments().get().execute();
+    assert.deepEqual(listed.body.results.map((d) => d.id), [deployment.id], "GET /{projectKey}/deployments");
+    const logs = logPage(await deployments().withId({ ID: deployment.id }).logs().get().execute(), "logs");
+    assert.equal(logs.length, 2);
+
+    const [first, ...calls] = developer.sent;
+    assert.equal(tokenRequests(developer.sent).length, 1, "ts-client asks for a token once, then reuses it");
+    assert.equal(first.url, TOKEN_URL, "the token is asked for before the first call");
+    const token = assertTokenRequest(first, CLIENTS.developer);
+    assert.ok(calls.length >= 8, `the series of calls: ${calls.map((c) => `${c.method} ${c.url}`).join(", ")}`);
+    for (const call of calls) {
+      assert.equal(header(call, "authorization"), `Bearer ${token}`, `${call.method} ${call.url} carries the token`);
+      assert.ok(call.status < 300, `${call.method} ${call.url} answered ${call.status}`);
+    }
+  },
+
+  // view_connectors admits the reads of connectors, not their changes nor the deployments: 403 Forbidden.
+  async "auth-error-403"() {
+    api = credentialsClient(CLIENTS.developer).api;
+    const staged = await create();
+    const viewer = credentialsClient(CLIENTS.viewer);
+    api = viewer.api;
+    const got = await api.connectors().drafts().withId({ ID: staged.id }).get().execute();
+    assert.equal(got.statusCode, 200, "view_connectors admits GET /connectors/drafts/{ID}");
+    assert.deepEqual(got.body, staged);
+    assert.equal((await api.connectors().drafts().get().execute()).body.total, 1, "and the query");
+
+    const forbidden = { name: "Forbidden", statusCode: 403, code: "AuthorizationError" };
+    const setName = { body: { version: staged.version, actions: [{ action: "setName", name: "Renamed" }] } };
+    await failure(api.connectors().drafts().post({ body: draft({ key: "crm-sync" }) }), forbidden);
+    await failure(api.connectors().drafts().withId({ ID: staged.id }).post(setName), forbidden);
+    await failure(api.connectors().drafts().withKey({ key: "erp-sync" }).post(setName), forbidden);
+    await failure(deployments().get(), forbidden);
+    await failure(deployments().post({ body: deploymentDraft(stagedReference(staged)) }), forbidden);
+
+    const after = await api.connectors().drafts().withId({ ID: staged.id }).get().execute();
+    assert.deepEqual(after.body, staged, "unchanged");
+    assert.equal((await api.connectors().drafts().get().execute()).body.total, 1, "nothing created");
+    assertTokenRequest(tokenRequests(viewer.sent)[0], CLIENTS.viewer);
+    assert.equal(tokenRequests(viewer.sent).length, 1, "a 403 is not retried with a new token");
+  },
+
+  // The mock's --client list refuses other credentials and scopes the client does not have; the token
+  // flow throws before any call is sent.
+  async "auth-token-refused"() {
+    const refusedBy = async (credentials, expected) => {
+      const refused = credentialsClient(credentials);
+      await tokenFailure(refused.api.connectors().drafts().get(), expected);
+      assert.deepEqual(refused.sent.map((e) => `${e.url} ${e.status}`), [`${TOKEN_URL} ${expected.statusCode}`]);
+    };
+    const badClient = {
+      name: "Unauthorized",
+      statusCode: 401,
+      code: "invalid_client",
+      errorCode: "AuthenticationError",
+    };
+    await refusedBy({ ...CLIENTS.developer, clientSecret: "not-the-secret" }, badClient);
+    await refusedBy({ ...CLIENTS.developer, clientId: "nobody" }, badClient);
+    await refusedBy(
+      { ...CLIENTS.viewer, scopes: [`manage_connectors:${PROJECT_KEY}`] },
+      { name: "BadRequest", statusCode: 400, code: "invalid_scope", errorCode: "invalid_scope" },
+    );
+    await refusedBy(
+      { ...CLIENTS.developer, scopes: [...CLIENTS.developer.scopes, `view_connectors:${OTHER_PROJECT_KEY}`] },
+      { name: "BadRequest", statusCode: 400, code: "invalid_scope", errorCode: "invalid_scope" },
+    );
+  },
+
+  // Tokens expire by the mock's clock: the cached one answers 401, and ts-client fetches a new one once.
+  async "auth-expired-token"() {
+    const developer = credentialsClient(CLIENTS.developer);
+    api = developer.api;
+    const staged = await create();
+    await advance(LIFETIME);
+    const page = await api.connectors().drafts().get().execute();
+    assert.equal(page.statusCode, 200, "the call succeeds with a new token");
+    assert.deepEqual(page.body.results.map((s) => s.id), [staged.id]);
+    const drafts = `${baseUri}/connectors/drafts`;
+    assert.deepEqual(
+      developer.sent.map((e) => `${e.method} ${e.url} ${e.status}`),
+      [
+        `POST ${TOKEN_URL} 200`,
+        `POST ${drafts} 201`,
+        `GET ${drafts} 401`, // the cached token, expired by the mock's clock
+        `POST ${TOKEN_URL} 200`,
+        `GET ${drafts} 200`,
+      ],
+    );
+    const [oldToken, newToken] = tokenRequests(developer.sent).map((e) => assertTokenRequest(e, CLIENTS.developer));
+    assert.notEqual(newToken, oldToken);
+    assert.equal(header(developer.sent[2], "authorization"), `Bearer ${oldToken}`);
+    assert.equal(header(developer.sent[4], "authorization"), `Bearer ${newToken}`);
+  },
+
+  // A token of another project neither sees this project's drafts (404, as if they did not exist) nor
+  // reaches its deployments (403); its own project is empty.
+  async "auth-tenancy"() {
+    const developer = credentialsClient(CLIENTS.developer);
+    api = developer.api;
+    const staged = await previewable();
+    const deployment = await deployed(stagedReference(staged));
+
+    api = credentialsClient(CLIENTS.other).api;
+    const notFound = { name: "NotFound", statusCode: 404, code: "ResourceNotFound" };
+    await failure(api.connectors().drafts().withId({ ID: staged.id }).get(), notFound);
+    await failure(api.connectors().drafts().withKey({ key: "erp-sync" }).get(), notFound);
+    await failure(
+      api.connectors().drafts().withId({ ID: staged.id }).post({
+        body: { version: staged.version, actions: [{ action: "setName", name: "Taken over" }] },
+      }),
+      notFound,
+    );
+    assert.equal((await api.connectors().drafts().get().execute()).body.total, 0, "no draft of another project");
+    const forbidden = { name: "Forbidden", statusCode: 403, code: "AuthorizationError" };
+    await failure(deployments().get(), forbidden);
+    await failure(deployments().withId({ ID: deployment.id }).get(), forbidden);
+    const own = await api.withProjectKey({ projectKey: OTHER_PROJECT_KEY }).deployments().get().execute();
+    assert.equal(own.statusCode, 200);
+    assert.equal(own.body.total, 0, "the other project has no deployments");
+
+    api = developer.api;
+    assert.deepEqual((await api.connectors().drafts().withId({ ID: staged.id }).get().execute()).body, staged);
+    assert.deepEqual((await read(deployment)).id, deployment.id);
   },
 };
 

@@ -15,6 +15,11 @@ while ``isPreviewable`` is ``pending``, then while its Deployment is
 --delay 0`` (the simulated service answers at once) it never sleeps;
 ``certify`` does not wait at all. A command still running after
 ``CLI_TIMEOUT`` fails its test.
+
+The CLI runs against the mock without ``--auth``, which ignores the stored
+token (one it did not issue) and acts as the default project, the one the
+stored login's scope names. The last test shows why it cannot run against
+``serve --auth``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.interop.conftest import DEVELOPER, token
 
 pytestmark = pytest.mark.interop
 
@@ -355,3 +362,51 @@ def test_certify(cli, mock):
     connector = mock.get(f"/connectors/{staged['id']}")
     assert connector.status_code == 200, connector.text
     assert connector.json()["certified"] is True
+
+
+# --- identity -----------------------------------------------------------------------------------
+
+
+def _requests(log: str) -> list[str]:
+    """The requests and statuses of the access lines in a part of the mock's log: ``POST /path 401``."""
+    return [f"{m[1]} {m[2]}" for m in re.finditer(r'"([A-Z]+ \S+) HTTP/[\d.]+" (\d{3})', log)]
+
+
+def test_the_cli_cannot_use_a_mock_with_auth(auth_cli, auth_mock, auth_mock_folder):
+    """Against ``serve --auth`` the CLI's stored token is refused, and the CLI fails without reaching the network.
+
+    The stored token is not one the mock issued, so the mock answers 401. On a 401
+    the CLI (``CtpAuthFetchFactory``) asks for a new token with its stored client
+    credentials, at ``https://auth.{region}.commercetools.com/oauth/token``: that
+    host is fixed (``CtpHttpAuthClient.getEndpointUrl``; no environment variable
+    moves it, as ``CTP_CLI_CONNECT_API_URL`` moves the Connect API), so the CLI
+    can never log in to the mock, and the guard refuses the connection. The
+    stored token never expires, so only the 401 sends the CLI there (against the
+    mock without ``--auth`` it makes no auth traffic, ``test_interop_guard``).
+
+    The pinned CLI then fails with exit 1, but not with its own message ("Failed
+    to refresh the access token"): ts-client rethrows the fetch's error as
+    ``{body: null, error}``, and the connect topic's ``isConnectApiError`` reads
+    ``body.statusCode`` of that null, so what it prints is a TypeError.
+    """
+    log = auth_mock_folder / "serve.log"
+    start = log.stat().st_size
+    result = auth_cli.connect(
+        "connectorstaged", "create",
+        "--name", "ERP sync",
+        "--repository-url", URL,
+        "--repository-tag", "v1.0.0",
+        "--creator-email", EMAIL,
+    )  # fmt: skip
+    with log.open("rb") as read:  # the mock logs a request before it answers it
+        read.seek(start)
+        assert _requests(read.read().decode()) == ["POST /connectors/drafts 401"], str(result)
+    assert result.returncode == 1, str(result)
+    refusal = "interop guard: refused connection to auth.europe-west1.gcp.commercetools.com:443"
+    assert refusal in result.stderr, str(result)
+    assert "Cannot read properties of null (reading 'statusCode')" in result.stderr, str(result)
+    assert "successfully created" not in result.stdout, str(result)
+    # The mock refused the one request the CLI made: nothing was created.
+    drafts = auth_mock.get("/connectors/drafts", headers={"Authorization": f"Bearer {token(auth_mock, DEVELOPER)}"})
+    assert drafts.status_code == 200, drafts.text
+    assert drafts.json()["total"] == 0

@@ -7,6 +7,11 @@ every check holds. A failure shows the scenario's assertion and the body the
 mock answered. The ``deployment-*`` scenarios cover every Deployment
 endpoint of the SDK (``/{projectKey}/deployments...``), on connectors that
 declare what ``configurations.json`` holds.
+
+The ``auth-*`` scenarios run against the suite's second mock, ``serve
+--auth`` with fixed clients (``AUTH_CLIENTS``): their SDK client gets its
+token from the mock's ``POST /oauth/token`` through ts-client's
+client-credentials flow, as the SDK's documentation builds it.
 """
 
 from __future__ import annotations
@@ -50,15 +55,31 @@ SCENARIOS = [
     "correlation-id",
 ]
 
+#: Identity, against ``serve --auth``: tokens, scopes, tenancy.
+AUTH_SCENARIOS = [
+    "auth-client-credentials",  # POST /oauth/token, then drafts and deployments with the token
+    "auth-error-403",  # a view_connectors token on manage and deployment endpoints: Forbidden
+    "auth-token-refused",  # bad credentials, a scope the client lacks: the token flow's errors
+    "auth-expired-token",  # expired by the mock's clock: 401, and ts-client fetches a new one
+    "auth-tenancy",  # another project's token: 404 for the drafts, 403 for the deployments
+]
+
 
 def test_every_scenario_of_the_script_is_run(node_script):
     """The script has exactly the scenarios this module runs."""
     listed = node_script(SCRIPT, "--list").succeeded()
-    assert listed.stdout.split() == SCENARIOS
+    assert listed.stdout.split() == SCENARIOS + AUTH_SCENARIOS
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_sdk(node_script, mock, scenario):
     """The scenario passes every check against an empty mock."""
     result = node_script(SCRIPT, str(mock.base_url).rstrip("/"), scenario).succeeded()
+    assert result.stdout.strip() == f"{scenario}: ok"
+
+
+@pytest.mark.parametrize("scenario", AUTH_SCENARIOS)
+def test_sdk_with_auth(node_script, auth_mock, scenario):
+    """The scenario passes every check against an empty ``--auth`` mock."""
+    result = node_script(SCRIPT, str(auth_mock.base_url).rstrip("/"), scenario).succeeded()
     assert result.stdout.strip() == f"{scenario}: ok"
