@@ -14,7 +14,10 @@ Allowed deviations, each documented in ``docs/decisions.md``:
 - the codes of the mock's own refusals (``MethodNotAllowed``,
   ``HostNotAllowed``, ``CrossSiteRequestRefused``, ``PayloadTooLarge``,
   ``RequestTimeout``, ``MalformedRequest``; the reference has none):
-  they are checked as ErrorObjects of open code.
+  they are checked as ErrorObjects of open code;
+- ``next`` absent on the last page of a Deployment's logs
+  (``DeploymentLogCursorPagedQueryResponse``): the type requires it (R13),
+  and deployments.md leaves it out there, so that a client stops.
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ _ROUTES: list[tuple[str, re.Pattern[str], int, str]] = [
         ("GET", r"/connectors/search", 200, "ConnectorSearchPagedQueryResponse"),
         ("GET", r"/connectors/[^/]+", 200, "Connector"),
         ("POST", r"/__mock__/connectors/drafts/[^/]+/events", 200, "ConnectorStaged"),
+        ("POST", r"/__mock__/[^/]+/deployments/[^/]+/events", 200, "Deployment"),
+        ("GET", r"/[^/]+/deployments", 200, "DeploymentPagedQueryResponse"),
+        ("POST", r"/[^/]+/deployments", 201, "Deployment"),
+        ("GET", r"/[^/]+/deployments/[^/]+/logs", 200, "DeploymentLogCursorPagedQueryResponse"),
+        ("GET", r"/[^/]+/deployments/[^/]+", 200, "Deployment"),
+        ("POST", r"/[^/]+/deployments/[^/]+", 201, "Deployment"),
+        ("DELETE", r"/[^/]+/deployments/[^/]+", 202, "Deployment"),
     ]
 ]
 
@@ -53,6 +63,9 @@ def _definitions() -> dict[str, Any]:
     definitions = copy.deepcopy(definitions)
     # Allowed deviation: mc-app among the application types (docs/decisions.md).
     _add_enum_value(definitions, "merchant-center-custom-view", "mc-app")
+    # Allowed deviation: no ``next`` on the last page of a Deployment's logs (deployments.md).
+    logs = definitions["DeploymentLogCursorPagedQueryResponse"]
+    logs["required"] = [name for name in logs["required"] if name != "next"]
     return definitions
 
 
