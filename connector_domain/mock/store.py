@@ -539,7 +539,9 @@ class Store:
             reference = draft.connector
             staged = self._resolve(reference)
             if staged is None:
-                return ConnectorReferenceNotFound(reference.identifier, reference.version or 1)
+                return ConnectorReferenceNotFound(
+                    reference.identifier, 1 if reference.version is None else reference.version
+                )
             connector = self._connectors.resources.get(staged.resource.id)
             target = staged.resource if reference.staged else (None if connector is None else connector.resource)
             declared = 0 if target is None else len(target.configurations or ())
