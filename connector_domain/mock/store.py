@@ -46,6 +46,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
+import attrs
+
 from .. import lifecycle
 from ..access import published_connector
 from ..actions import ConnectorUpdate
@@ -605,7 +607,8 @@ class Store:
         ``updateConnector`` deploys the connector's current version (the
         ConnectorStaged for a preview, else the production Connector); when
         that connector no longer exists, the answer is
-        ``ConnectorReferenceNotFound`` and nothing changes.
+        ``ConnectorReferenceNotFound`` (once every earlier check passed) and
+        nothing changes.
         """
         with self._lock:
             now = self._tick()
@@ -628,11 +631,7 @@ class Store:
         deployment = stored.resource
         target = self._connector_of(deployment)
         if target is None and any(action.update_connector for action in update.actions):
-            stale = check_version(deployment, update.version)
-            if stale is not None:
-                return stale
-            reference = deployment.connector
-            return ConnectorReferenceNotFound(reference.key or reference.id, reference.version)
+            return _without_connector(deployment, update)
         result = apply_deployment_update(deployment, update, target=target)
         if isinstance(result, DomainError):
             return result
@@ -727,3 +726,30 @@ class Store:
                 page_token=page_token,
                 page_size=page_size,
             )
+
+
+def _without_connector(deployment: Deployment, update: DeploymentUpdate) -> DomainError:
+    """The refusal of *update*, which updates the connector of *deployment*, a connector that no longer exists.
+
+    The checks of a redeploy keep their order (deployments.md: the version,
+    then for each action the status row, the values, the global values, and
+    only then ``updateConnector``): the first that fails answers, and an
+    action with ``updateConnector`` that passes the others is
+    ``ConnectorReferenceNotFound``, naming the connector the snapshot names.
+    Its values are judged against that snapshot, the one version of the
+    connector left to judge them by.
+    """
+    stale = check_version(deployment, update.version)
+    if stale is not None:
+        return stale
+    current = deployment
+    for action in update.actions:
+        result = apply_deployment(current, attrs.evolve(action, update_connector=None))
+        if isinstance(result, DomainError):
+            return result
+        if action.update_connector:
+            reference = deployment.connector
+            return ConnectorReferenceNotFound(reference.key or reference.id, reference.version)
+        assert isinstance(result, Deployment), result  # no update action removes a Deployment
+        current = result
+    raise AssertionError("the update has an action with updateConnector")
