@@ -204,8 +204,10 @@ class TestEndpoints:
         service, job, events = body["applications"]
         assert service["securedConfiguration"] == [{"key": "SECRET_KEY", "value": "****"}]
         assert service["standardConfiguration"] == [{"key": "STD_KEY", "value": "standard"}]
-        assert service["url"].startswith("https://service-app-") and "topic" not in service
-        assert events["topic"].startswith("event-app-") and "url" not in events
+        # Placeholders of deployments.md: the application's name and the first 8 characters of the Deployment's id.
+        assert service["url"] == f"https://service-app-{body['id'][:8]}.{DEFAULT_REGION}.connect.example"
+        assert events["topic"] == f"event-app-{body['id'][:8]}"
+        assert "topic" not in service and "url" not in events
         assert "url" not in job and "topic" not in job
         assert body["createdAt"] == body["lastModifiedAt"]
 

@@ -915,6 +915,19 @@ class TestAutomatic:
         assert store.deployment(PROJECT, id) == ResourceNotFound(id=id)
         assert store.deployment_by_key(PROJECT, "dep") == ResourceNotFound(key="dep")
 
+    def test_a_delete_while_deploying_replaces_the_build_with_the_undeployment(self) -> None:
+        """Deleted while Deploying: the build's answer never comes; the undeployment's does, a delay after."""
+        store, clock = self._ready()
+        id = deploy(store).id
+        clock.advance(DELAY + timedelta(seconds=3))
+        assert current(store, id).status is DeploymentStatus.DEPLOYING
+        ok(store.delete_deployment(PROJECT, id))
+        clock.advance(DELAY - MS)
+        assert current(store, id).status is DeploymentStatus.UNDEPLOYING
+        assert ok(store.deployment_logs(PROJECT, id=id)).data == ()
+        clock.advance(MS)
+        assert store.deployment(PROJECT, id) == ResourceNotFound(id=id)
+
     def test_one_late_read_applies_every_step_in_order(self) -> None:
         """Created, deleted while Queued, read a day later: Undeploying then gone, with nothing left scheduled."""
         store, clock = self._ready()
