@@ -4,9 +4,11 @@ They never arrive over the wire from a creator; a server or mock emits them
 (for example when a publish request passes validation). Every field is a
 keyword with a default, so ``PublishingSucceeded()`` is valid.
 
-``configurations``, when given, replace the connector's ``configurations``:
-they come from the repository's ``connect.yaml``, which a pure library cannot
-read itself.
+The two events that complete a publish or a preview (``PublishingSucceeded``,
+``PreviewGranted``) may bring what the repository's ``connect.yaml`` declares,
+which a pure library cannot read itself: ``configurations``,
+``global_configuration`` and ``api_client``. Each one given replaces the
+connector's; each one absent (``None``) leaves it as it was.
 
 Source: ``lifecycle.md`` (Inputs).
 """
@@ -19,7 +21,12 @@ import attrs
 
 from ._fields import typed
 from .actions import UpdateAction
-from .model import ConnectorConfigurationApplication, ConnectorReport
+from .model import (
+    ConnectorApiClient,
+    ConnectorConfigurationApplication,
+    ConnectorGlobalConfiguration,
+    ConnectorReport,
+)
 
 __all__ = [
     "CertificationFailed",
@@ -41,6 +48,8 @@ class PublishingSucceeded:
 
     report: ConnectorReport | None = None
     configurations: tuple[ConnectorConfigurationApplication, ...] | None = None
+    global_configuration: ConnectorGlobalConfiguration | None = None
+    api_client: ConnectorApiClient | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed)
@@ -75,6 +84,8 @@ class PreviewGranted:
 
     report: ConnectorReport | None = None
     configurations: tuple[ConnectorConfigurationApplication, ...] | None = None
+    global_configuration: ConnectorGlobalConfiguration | None = None
+    api_client: ConnectorApiClient | None = None
 
 
 @attrs.frozen(kw_only=True, field_transformer=typed)

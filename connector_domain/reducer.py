@@ -346,12 +346,23 @@ def _report(field: str, event: Any) -> Changes:
     return {} if event.report is None else {field: event.report}
 
 
-def _configurations(event: PublishingSucceeded | PreviewGranted) -> Changes:
-    return {} if event.configurations is None else {"configurations": event.configurations}
+#: What the events completing a publish or a preview may bring from ``connect.yaml``:
+#: the same names on the event and on the ConnectorStaged.
+_CONNECT_YAML: Final = ("configurations", "global_configuration", "api_client")
+
+
+def _connect_yaml(event: PublishingSucceeded | PreviewGranted) -> Changes:
+    """Each ``connect.yaml`` field *event* brings replaces the connector's; an absent one (None) leaves it.
+
+    Not an edit: the service read them, the creator did not write them. The
+    no-op rule (``changed``) and the version rule (``committed``) apply as
+    to every other field.
+    """
+    return {name: value for name in _CONNECT_YAML if (value := getattr(event, name)) is not None}
 
 
 def _publishing_succeeded(staged: ConnectorStaged, event: PublishingSucceeded, _at: Any, _by: Any) -> Changes:
-    changes = {"certification_requested": False, **_report("publishing_report", event), **_configurations(event)}
+    changes = {"certification_requested": False, **_report("publishing_report", event), **_connect_yaml(event)}
     if staged.certification_requested:
         return changes  # -> ReadyForCertification: no production Connector yet
     # -> Published after publish(certification=false): the connector is private,
@@ -391,7 +402,7 @@ def _certification_failed(_staged: ConnectorStaged, event: CertificationFailed, 
 
 
 def _preview_granted(_staged: ConnectorStaged, event: PreviewGranted, _at: Any, _by: Any) -> Changes:
-    return {"previewable_report": event.report, **_configurations(event)}
+    return {"previewable_report": event.report, **_connect_yaml(event)}
 
 
 def _preview_rejected(_staged: ConnectorStaged, event: PreviewRejected, _at: Any, _by: Any) -> Changes:

@@ -16,8 +16,8 @@ Allowed deviations, each documented in ``docs/decisions.md``:
   ``RequestTimeout``, ``MalformedRequest``; the reference has none):
   they are checked as ErrorObjects of open code;
 - ``next`` absent on the last page of a Deployment's logs
-  (``DeploymentLogCursorPagedQueryResponse``): the type requires it (R13),
-  and deployments.md leaves it out there, so that a client stops.
+  (``DeploymentLogCursorPagedQueryResponse`` requires it; deployments.md
+  decides it is absent there).
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _definitions() -> dict[str, Any]:
     definitions = copy.deepcopy(definitions)
     # Allowed deviation: mc-app among the application types (docs/decisions.md).
     _add_enum_value(definitions, "merchant-center-custom-view", "mc-app")
-    # Allowed deviation: no ``next`` on the last page of a Deployment's logs (deployments.md).
+    # Allowed deviation: the last page of a Deployment's logs has no next (deployments.md).
     logs = definitions["DeploymentLogCursorPagedQueryResponse"]
     logs["required"] = [name for name in logs["required"] if name != "next"]
     return definitions

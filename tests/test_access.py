@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given
 
 from connector_domain import (
+    ApplicationType,
     CertificationPassed,
     CertificationStarted,
     Connector,
     ConnectorApiClient,
+    ConnectorConfigurationApplication,
     ConnectorGlobalConfiguration,
     ConnectorReferenceNotFound,
     ConnectorStaged,
@@ -21,12 +23,15 @@ from connector_domain import (
     DeploymentUnsupportedRegion,
     IntegrationType,
     IsPreviewable,
+    PreviewGranted,
     Publish,
     PublishingFailed,
     PublishingSucceeded,
     Region,
+    SecuredConfigurationKey,
     StandardConfigurationKey,
     Unlist,
+    UpdatePreviewable,
     apply,
     check_deployment,
     codec,
@@ -38,6 +43,22 @@ from tests.conftest import fixture
 
 PROJECT = "europe-west1.gcp:my-project"
 OTHER = "europe-west1.gcp:other-project"
+
+#: A PublishingSucceeded that brings all three connect.yaml fields.
+PUBLISHED_CONNECT_YAML = PublishingSucceeded(
+    configurations=(
+        ConnectorConfigurationApplication(
+            application_name="service-app",
+            application_type=ApplicationType.SERVICE,
+            standard_configuration=(StandardConfigurationKey(key="REGION", description="where"),),
+            secured_configuration=(),
+        ),
+    ),
+    global_configuration=ConnectorGlobalConfiguration(
+        secured_configuration=(SecuredConfigurationKey(key="API_TOKEN", description="shared secret"),)
+    ),
+    api_client=ConnectorApiClient(scopes=("manage_orders:project", "view_products:project")),
+)
 
 
 def _staged(**changes: Any) -> ConnectorStaged:
@@ -258,11 +279,14 @@ class TestRecordForm:
 class TestPublishedConnector:
     """published_connector: which change takes a new production version."""
 
-    def _published(self, *, certification: bool) -> tuple[ConnectorStaged, ConnectorStaged]:
-        processing = apply(_staged(), Publish(certification=certification))
+    def _published(
+        self, *, certification: bool, succeeded: PublishingSucceeded | None = None, start: ConnectorStaged | None = None
+    ) -> tuple[ConnectorStaged, ConnectorStaged]:
+        processing = apply(start or _staged(), Publish(certification=certification))
         assert isinstance(processing, ConnectorStaged)
-        events = (PublishingSucceeded(),) if not certification else (
-            PublishingSucceeded(), CertificationStarted(), CertificationPassed(),
+        succeeded = succeeded or PublishingSucceeded()
+        events = (succeeded,) if not certification else (
+            succeeded, CertificationStarted(), CertificationPassed(),
         )  # fmt: skip
         before, after = processing, processing
         for event in events:
@@ -280,6 +304,39 @@ class TestPublishedConnector:
         before, after = self._published(certification=True)
         connector = published_connector(before, after)
         assert connector is not None and connector.certified is True and connector.private is False
+
+    @pytest.mark.parametrize("certification", [False, True])
+    def test_the_production_connector_carries_what_the_publish_brought(self, certification: bool) -> None:
+        """configurations, globalConfiguration and apiClient of PublishingSucceeded reach the production Connector.
+
+        With certification, they are brought on the way to ReadyForCertification
+        and published when certification passes.
+        """
+        before, after = self._published(certification=certification, succeeded=PUBLISHED_CONNECT_YAML)
+        connector = published_connector(before, after)
+        assert connector is not None
+        assert (connector.configurations, connector.global_configuration, connector.api_client) == (
+            PUBLISHED_CONNECT_YAML.configurations,
+            PUBLISHED_CONNECT_YAML.global_configuration,
+            PUBLISHED_CONNECT_YAML.api_client,
+        )
+
+    def test_a_preview_while_published_waits_for_the_next_publish(self) -> None:
+        """What a PreviewGranted brings while Published stays staged; the next publish carries it to production."""
+        _, published = self._published(certification=False, succeeded=PUBLISHED_CONNECT_YAML)
+        pending = apply(published, UpdatePreviewable())
+        assert isinstance(pending, ConnectorStaged)
+        preview = ConnectorApiClient(scopes=("view_orders:project",))
+        granted = apply(pending, PreviewGranted(api_client=preview))
+        assert isinstance(granted, ConnectorStaged) and granted.api_client == preview
+        assert published_connector(pending, granted) is None
+        before, after = self._published(certification=False, start=granted)
+        connector = published_connector(before, after)
+        assert connector is not None
+        assert (connector.api_client, connector.global_configuration) == (
+            preview,
+            PUBLISHED_CONNECT_YAML.global_configuration,
+        )
 
     def test_a_change_while_published_takes_none(self) -> None:
         """An unlist of a Published connector keeps the production Connector as it was."""

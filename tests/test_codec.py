@@ -78,7 +78,9 @@ from connector_domain.model import (
     ApplicationType,
     CertificationInfoComment,
     Connector,
+    ConnectorApiClient,
     ConnectorConfigurationApplication,
+    ConnectorGlobalConfiguration,
     ConnectorReport,
     ConnectorReportEntry,
     ConnectorReportEntryType,
@@ -1836,6 +1838,90 @@ class TestServiceEvents:
             from_wire({"type": "PublishingSucceeded", "report": {"entries": "x"}}, ServiceEvent)
         assert [p for p, _ in info.value.problems] == ["report.entries"]
         assert from_wire({"type": "PublishingSucceeded"}, PublishingSucceeded) == PublishingSucceeded()
+
+    def test_connect_yaml_fields_read_in_camel_case(self):
+        """globalConfiguration and apiClient on an event read from JSON text as the staged's types."""
+        text = (
+            b'{"type":"PreviewGranted",'
+            b'"globalConfiguration":{"standardConfiguration":[{"key":"SHARED","description":"d","default":"x"}],'
+            b'"securedConfiguration":[{"key":"TOKEN","description":"t","required":true}]},'
+            b'"apiClient":{"scopes":["manage_project"]}}'
+        )
+        assert loads(text, ServiceEvent) == PreviewGranted(
+            global_configuration=ConnectorGlobalConfiguration(
+                standard_configuration=(StandardConfigurationKey(key="SHARED", description="d", default="x"),),
+                secured_configuration=(SecuredConfigurationKey(key="TOKEN", description="t", required=True),),
+            ),
+            api_client=ConnectorApiClient(scopes=("manage_project",)),
+        )
+
+    @pytest.mark.parametrize("event_type", ["PublishingSucceeded", "PreviewGranted"])
+    def test_connect_yaml_fields_write_in_camel_case(self, event_type):
+        """Both events write configurations, globalConfiguration and apiClient by wire name, and read them back."""
+        wire = {
+            "type": event_type,
+            "configurations": [
+                {
+                    "applicationName": "app-1",
+                    "applicationType": "service",
+                    "standardConfiguration": [],
+                    "securedConfiguration": [],
+                }
+            ],
+            "globalConfiguration": {"securedConfiguration": [{"key": "TOKEN", "description": "t"}]},
+            "apiClient": {"scopes": ["manage_orders:project", "view_products:project"]},
+        }
+        event = from_wire(wire, ServiceEvent)
+        assert type(event).__name__ == event_type
+        assert event.global_configuration == ConnectorGlobalConfiguration(
+            secured_configuration=(SecuredConfigurationKey(key="TOKEN", description="t"),)
+        )
+        assert event.api_client == ConnectorApiClient(scopes=("manage_orders:project", "view_products:project"))
+        assert to_wire(event) == wire
+
+    def test_connect_yaml_fields_absent_or_null_read_as_none(self):
+        """An event without them, or with null, brings none: the reducer keeps what the connector holds."""
+        for doc in (
+            {"type": "PreviewGranted"},
+            {"type": "PreviewGranted", "globalConfiguration": None, "apiClient": None},
+        ):
+            event = from_wire(doc, ServiceEvent)
+            assert (event.global_configuration, event.api_client) == (None, None)
+        assert to_wire(PublishingSucceeded()) == {"type": "PublishingSucceeded"}
+
+    @pytest.mark.parametrize(
+        ("payload", "problems"),
+        [
+            ({"apiClient": {"scopes": "manage_project"}}, [("apiClient.scopes", "expected an array, got a string")]),
+            ({"apiClient": {}}, [("apiClient.scopes", "required field missing")]),
+            ({"apiClient": {"scopes": ["a", 3]}}, [("apiClient.scopes[1]", "expected a string, got an integer")]),
+            ({"apiClient": ["manage_project"]}, [("apiClient", "expected an object, got an array")]),
+            ({"globalConfiguration": []}, [("globalConfiguration", "expected an object, got an array")]),
+            (
+                {"globalConfiguration": {"standardConfiguration": {"key": "K", "description": "d"}}},
+                [("globalConfiguration.standardConfiguration", "expected an array, got an object")],
+            ),
+            (
+                {"globalConfiguration": {"securedConfiguration": [{"key": 1, "description": "d"}]}},
+                [("globalConfiguration.securedConfiguration[0].key", "expected a string, got an integer")],
+            ),
+            (
+                {"globalConfiguration": {"standardConfiguration": [{"key": "K"}]}, "apiClient": {"scopes": [True]}},
+                [
+                    ("globalConfiguration.standardConfiguration[0].description", "required field missing"),
+                    ("apiClient.scopes[0]", "expected a string, got a boolean"),
+                ],
+            ),
+        ],
+    )
+    @pytest.mark.parametrize("event_type", ["PublishingSucceeded", "PreviewGranted"])
+    def test_connect_yaml_fields_are_strict(self, event_type, payload, problems):
+        """A bad globalConfiguration or apiClient is an InvalidJsonInput naming each path, as on the staged."""
+        text = json.dumps({"type": event_type, **payload})
+        with pytest.raises(InvalidInput) as info:
+            loads(text, ServiceEvent)
+        assert isinstance(info.value.error, InvalidJsonInput)
+        assert sorted(info.value.problems) == sorted(problems)
 
 
 class TestJsonBackends:

@@ -83,6 +83,14 @@ def test_routes_name_their_types() -> None:
     assert official_type("GET", "/connectors/drafts/", 200) == "ConnectorStagedPagedQueryResponse"
     assert official_type("DELETE", "/connectors/drafts/x", 404) == "ErrorResponse"
     assert official_type("POST", "/__mock__/reset", 204) is None
+    assert official_type("GET", "/mock-project/deployments", 200) == "DeploymentPagedQueryResponse"
+    assert official_type("POST", "/mock-project/deployments", 201) == "Deployment"
+    assert official_type("GET", "/mock-project/deployments/key=k", 200) == "Deployment"
+    assert official_type("POST", "/mock-project/deployments/abc", 201) == "Deployment"
+    assert official_type("GET", "/p1/deployments/key=k/logs", 200) == "DeploymentLogCursorPagedQueryResponse"
+    assert official_type("POST", "/__mock__/p1/deployments/abc/events", 200) == "Deployment"
+    with pytest.raises(AssertionError, match="the reference answers 202"):
+        official_type("DELETE", "/mock-project/deployments/abc", 200)
     with pytest.raises(AssertionError, match="the reference answers 201"):
         official_type("POST", "/connectors/drafts", 200)
     with pytest.raises(AssertionError, match="no official route"):

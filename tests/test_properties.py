@@ -18,7 +18,11 @@ from connector_domain import (
     ConnectorStagedDraft,
     ConnectorUpdate,
     DomainError,
+    IsPreviewable,
+    PreviewGranted,
+    PublishingSucceeded,
     RemovePrivateProject,
+    ServiceEvent,
     UpdateAction,
     apply,
     apply_update,
@@ -76,6 +80,14 @@ class TestWireRoundTrip:
     def test_update_request(self, update: ConnectorUpdate) -> None:
         """An update request round-trips."""
         assert codec.from_wire(codec.to_wire(update), ConnectorUpdate) == update
+
+    @given(cds.service_events())
+    def test_service_event(self, event: Any) -> None:
+        """A service event round-trips through its wire form tagged by ``type``, and through JSON text."""
+        wire = codec.to_wire(event)
+        assert wire["type"] == type(event).__name__
+        assert codec.from_wire(wire, ServiceEvent) == event
+        assert codec.loads(codec.dumps(event), ServiceEvent) == event
 
     @given(cds.drafts())
     def test_draft(self, draft: ConnectorStagedDraft) -> None:
@@ -220,6 +232,25 @@ class TestApply:
             if isinstance(result, ConnectorStaged):
                 attrs.validate(result)
                 assert attrs.evolve(result) == result
+
+    @given(cds.connector_staged(), st.sampled_from([PublishingSucceeded, PreviewGranted]).flatmap(cds.events_of))
+    def test_completing_events_set_each_field_they_bring(self, staged: ConnectorStaged, event: Any) -> None:
+        """PublishingSucceeded and PreviewGranted set each field they bring but the report; one absent stays.
+
+        Each of their fields but the report (configurations, globalConfiguration,
+        apiClient) is a field of the staged, replaced when the event brings it.
+        """
+        if isinstance(event, PublishingSucceeded):
+            staged = attrs.evolve(staged, status=ConnectorStatus.PROCESSING)
+        else:
+            staged = attrs.evolve(staged, is_previewable=IsPreviewable.PENDING)
+        result = apply(staged, event)
+        assert isinstance(result, ConnectorStaged), result
+        names = [field.name for field in attrs.fields(type(event)) if field.name != "report"]
+        assert names, type(event)
+        for name in names:
+            brought = getattr(event, name)
+            assert getattr(result, name) == (getattr(staged, name) if brought is None else brought), name
 
     @given(cds.connector_staged(), cds.inputs())
     def test_inputs_are_not_mutated(self, staged: ConnectorStaged, event: Any) -> None:

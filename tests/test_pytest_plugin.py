@@ -8,8 +8,10 @@ import httpx
 import pytest
 
 from connector_domain import PublishingSucceeded
+from connector_domain.deployment import DeploymentStarted
 from connector_domain.mock import Manual
 from connector_domain.mock.harness import running_mock
+from connector_domain.mock.simulation import DEFAULT_DECLARATIONS
 
 pytest_plugins = ["pytester"]
 
@@ -78,3 +80,29 @@ def test_the_context_manager_outside_pytest() -> None:
         url = mock.url
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/connectors/drafts", timeout=2)
+
+
+def test_the_harness_deploys_at_once_and_delivers_deployment_events() -> None:
+    """INSTANT builds a Deployment by the next read; Manual leaves it Queued until its events are delivered."""
+    draft = {**DRAFT, "privateProjects": ["europe-west1.gcp:mock-project"]}
+    deployment = {"connector": {"key": "my-connector"}, "configurations": [], "region": "europe-west1.gcp"}
+    publish = {"version": 1, "actions": [{"action": "publish", "certification": False}]}
+    with running_mock() as mock:
+        httpx.post(f"{mock.url}/connectors/drafts", json=draft)
+        httpx.post(f"{mock.url}/connectors/drafts/key=my-connector", json=publish)
+        created = httpx.post(f"{mock.url}/mock-project/deployments", json=deployment).json()
+        assert created["status"] == "Queued"
+        assert mock.deployment(created["id"]).status.value == "Deployed"
+    with running_mock(simulation=Manual()) as mock:
+        staged = httpx.post(f"{mock.url}/connectors/drafts", json=draft).json()
+        httpx.post(f"{mock.url}/connectors/drafts/key=my-connector", json=publish)
+        # A manual event brings what connect.yaml declares, or the connector has nothing to deploy.
+        mock.deliver(staged["id"], PublishingSucceeded(configurations=DEFAULT_DECLARATIONS.configurations))
+        created = httpx.post(f"{mock.url}/mock-project/deployments", json=deployment).json()
+        mock.advance(3600)
+        assert mock.deployment(created["id"]).status.value == "Queued"
+        assert mock.deliver_deployment(created["id"], DeploymentStarted())["status"] == "Deploying"
+        with pytest.raises(ValueError, match="DeploymentStarted"):
+            mock.deliver_deployment(created["id"], DeploymentStarted())
+        with pytest.raises(KeyError):
+            mock.deployment(created["id"], project="other-project")

@@ -27,7 +27,9 @@ from connector_domain import (
     CertificationStarted,
     ConcurrentModification,
     ConnectorAlreadyCertified,
+    ConnectorApiClient,
     ConnectorConfigurationApplication,
+    ConnectorGlobalConfiguration,
     ConnectorReport,
     ConnectorReportEntry,
     ConnectorReportEntryType,
@@ -52,6 +54,7 @@ from connector_domain import (
     Region,
     RemovePrivateProject,
     Repository,
+    SecuredConfigurationKey,
     SetCreatorCompany,
     SetCreatorEmail,
     SetCreatorLogo,
@@ -130,6 +133,24 @@ CONFIGURATIONS = (
         secured_configuration=(),
     ),
 )
+
+GLOBAL_CONFIGURATION = ConnectorGlobalConfiguration(
+    standard_configuration=(StandardConfigurationKey(key="SHARED", description="for every application"),),
+)
+API_CLIENT = ConnectorApiClient(scopes=("manage_orders:project",))
+
+#: What PublishingSucceeded and PreviewGranted may bring from connect.yaml: per field,
+#: a value a connector holds and another one an event brings.
+CONNECT_YAML: dict[str, tuple[Any, Any]] = {
+    "configurations": ((), CONFIGURATIONS),
+    "global_configuration": (
+        GLOBAL_CONFIGURATION,
+        ConnectorGlobalConfiguration(secured_configuration=(SecuredConfigurationKey(key="TOKEN", description="t"),)),
+    ),
+    "api_client": (API_CLIENT, ConnectorApiClient(scopes=("view_products:project", "manage_project"))),
+}
+HELD: dict[str, Any] = {name: held for name, (held, _) in CONNECT_YAML.items()}
+BROUGHT: dict[str, Any] = {name: brought for name, (_, brought) in CONNECT_YAML.items()}
 
 
 def ok(result: ConnectorStaged | DomainError) -> ConnectorStaged:
@@ -1271,6 +1292,66 @@ class TestPreviewEvents:
         failed = ok(apply(start, PublishingFailed()))
         edited = ok(apply(failed, SetName(name="x")))
         assert (failed.published_before, edited.published_before) == (True, True)
+
+
+def awaiting(kind: type, **changes: Any) -> ConnectorStaged:
+    """A connector that *kind* (PublishingSucceeded or PreviewGranted) completes: in Processing, or pending."""
+    if kind is PublishingSucceeded:
+        return in_status(P, **changes)
+    return in_status(D, is_previewable=IsPreviewable.PENDING, **changes)
+
+
+COMPLETING = [PublishingSucceeded, PreviewGranted]
+
+
+@pytest.mark.parametrize("kind", COMPLETING, ids=lambda kind: kind.__name__)
+class TestConnectYaml:
+    """configurations, globalConfiguration and apiClient: what the events completing a publish or a preview bring."""
+
+    def test_every_field_but_the_report_comes_from_connect_yaml(self, kind: type) -> None:
+        """The event's fields are its report and the three connect.yaml fields, each one of the staged's too."""
+        fields = {field.name for field in attrs.fields(kind)}
+        assert fields == {"report", *CONNECT_YAML}
+        staged_fields = {field.name for field in attrs.fields(ConnectorStaged)}
+        assert set(CONNECT_YAML) <= staged_fields
+
+    @pytest.mark.parametrize("name", list(CONNECT_YAML))
+    def test_each_field_brought_replaces_it_alone(self, kind: type, name: str) -> None:
+        """A field the event brings replaces the connector's (no merge); the two it does not bring stay."""
+        start = awaiting(kind, **HELD)
+        without = ok(apply(start, kind()))
+        result = ok(apply(start, kind(**{name: BROUGHT[name]})))
+        assert getattr(result, name) == BROUGHT[name]
+        assert result == attrs.evolve(without, **{name: BROUGHT[name]})
+
+    def test_absent_fields_keep_what_the_connector_holds(self, kind: type) -> None:
+        """An event without them (None) leaves configurations, globalConfiguration and apiClient as they were."""
+        result = ok(apply(awaiting(kind, **HELD), kind(report=REPORT)))
+        assert {name: getattr(result, name) for name in CONNECT_YAML} == HELD
+
+    def test_absent_fields_keep_none_as_none(self, kind: type) -> None:
+        """A connector that never got a globalConfiguration or an apiClient still has none after an event without."""
+        result = ok(apply(awaiting(kind), kind()))
+        assert (result.global_configuration, result.api_client) == (None, None)
+
+    def test_empty_values_replace_them(self, kind: type) -> None:
+        """An empty globalConfiguration ({}) and an apiClient without scopes are values, not absences."""
+        empty_global, no_scopes = ConnectorGlobalConfiguration(), ConnectorApiClient(scopes=())
+        result = ok(apply(awaiting(kind, **HELD), kind(global_configuration=empty_global, api_client=no_scopes)))
+        assert (result.global_configuration, result.api_client) == (empty_global, no_scopes)
+
+    def test_brought_fields_are_not_an_edit(self, kind: type) -> None:
+        """All three brought replace them; the status goes where the event leads, hasChanges and the rest stay."""
+        start = awaiting(kind, certification_requested=True, has_changes=True, published_before=True, **HELD)
+        without = ok(apply(start, kind(report=REPORT)))
+        result = ok(apply(start, kind(report=REPORT, **BROUGHT)))
+        assert result == attrs.evolve(without, **BROUGHT)
+        assert (result.status, result.has_changes, result.version) == (without.status, True, start.version + 1)
+
+    def test_same_values_change_nothing_more(self, kind: type) -> None:
+        """Bringing what the connector holds changes no field: the result is the event's without them."""
+        start = awaiting(kind, **BROUGHT)
+        assert apply(start, kind(**BROUGHT)) == apply(start, kind())
 
 
 # --- Batches -----------------------------------------------------------------------------

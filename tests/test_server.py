@@ -124,6 +124,20 @@ class TestLifecycle:
         assert deliver(client, id, "PublishingSucceeded").json()["status"] == "Published"
         assert client.get(f"/connectors/{id}").json()["private"] is True
 
+    def test_the_event_endpoint_takes_what_connect_yaml_declares(self, client: httpx.Client) -> None:
+        """globalConfiguration and apiClient on a PublishingSucceeded reach the staged and the production Connector."""
+        id = created(client)["id"]
+        act(client, id, 1, {"action": "publish", "certification": False})
+        bad = deliver(client, id, "PublishingSucceeded", apiClient={"scopes": "manage_project"})
+        detail = error(bad, 400, "InvalidJsonInput")["errors"][0]["detailedErrorMessage"]
+        assert detail == "apiClient.scopes: expected an array, got a string"
+        shared = {"standardConfiguration": [{"key": "SHARED", "description": "for every application"}]}
+        api_client = {"scopes": ["manage_project"]}
+        published = deliver(client, id, "PublishingSucceeded", globalConfiguration=shared, apiClient=api_client).json()
+        assert (published["globalConfiguration"], published["apiClient"]) == (shared, api_client)
+        connector = client.get(f"/connectors/{id}").json()
+        assert (connector["globalConfiguration"], connector["apiClient"]) == (shared, api_client)
+
 
 class TestErrorEnvelopes:
     def test_malformed_json(self, client: httpx.Client) -> None:

@@ -73,7 +73,12 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain.model import IntegrationType
+from connector_domain.model import (
+    ConnectorApiClient,
+    ConnectorGlobalConfiguration,
+    IntegrationType,
+    StandardConfigurationKey,
+)
 from connector_domain.testing import strategies as cds
 
 AT = datetime(2024, 5, 1, 12, 30, 15, 123000, tzinfo=UTC)
@@ -168,6 +173,8 @@ class Model:
     repository: tuple[str, str]
     content: dict[str, Any]
     configurations: tuple[Any, ...]
+    global_configuration: Any
+    api_client: Any
     publishing_report: Any
     previewable_report: Any
     comments: tuple[tuple[str, datetime, str], ...]
@@ -204,6 +211,8 @@ def model_of_draft(draft: ConnectorStagedDraft) -> Model:
         repository=(draft.repository.url, draft.repository.tag),
         content=content,
         configurations=(),
+        global_configuration=None,
+        api_client=None,
         publishing_report=None,
         previewable_report=None,
         comments=(),
@@ -228,6 +237,8 @@ def observe(staged: ConnectorStaged) -> Model:
         repository=(staged.repository.url, staged.repository.tag),
         content=content,
         configurations=staged.configurations,
+        global_configuration=staged.global_configuration,
+        api_client=staged.api_client,
         publishing_report=staged.publishing_report,
         previewable_report=staged.previewable_report,
         comments=tuple((c.user_id, c.datetime, c.comment) for c in info.comments) if info else (),
@@ -261,6 +272,16 @@ def _edit(m: Model, action: Any) -> Model:
     if m.content[field] == value:
         return m
     return dataclasses.replace(m, content={**m.content, field: value})
+
+
+def _connect_yaml(m: Model, event: PublishingSucceeded | PreviewGranted) -> dict[str, Any]:
+    """What an event completing a publish or a preview brings from connect.yaml: each given replaces, None keeps."""
+    values = {
+        "configurations": (event.configurations, m.configurations),
+        "global_configuration": (event.global_configuration, m.global_configuration),
+        "api_client": (event.api_client, m.api_client),
+    }
+    return {name: held if brought is None else brought for name, (brought, held) in values.items()}
 
 
 def oracle(m: Model, event: Any, *, at: datetime = AT, by: str = BY) -> tuple[str | None, Model]:
@@ -316,14 +337,14 @@ def oracle(m: Model, event: Any, *, at: datetime = AT, by: str = BY) -> tuple[st
     if isinstance(event, PublishingSucceeded):
         if s != PROCESSING:
             return INVALID_OPERATION, m
-        configurations = m.configurations if event.configurations is None else event.configurations
+        brought = _connect_yaml(m, event)
         if m.certification_asked:
-            return None, replace(m, status=READY, publishing_report=event.report, configurations=configurations)
+            return None, replace(m, status=READY, publishing_report=event.report, **brought)
         return None, replace(
             m,
             status=PUBLISHED,
             publishing_report=event.report,
-            configurations=configurations,
+            **brought,
             has_changes=False,
             already_listed=True,
             published_before=True,
@@ -367,10 +388,7 @@ def oracle(m: Model, event: Any, *, at: datetime = AT, by: str = BY) -> tuple[st
         if m.is_previewable != "pending":
             return INVALID_OPERATION, m
         if isinstance(event, PreviewGranted):
-            configurations = m.configurations if event.configurations is None else event.configurations
-            return None, replace(
-                m, is_previewable="true", previewable_report=event.report, configurations=configurations
-            )
+            return None, replace(m, is_previewable="true", previewable_report=event.report, **_connect_yaml(m, event))
         if isinstance(event, PreviewRejected):
             return None, replace(m, is_previewable="false", previewable_report=event.report)
         return None, replace(m, is_previewable="none", previewable_report=None)
@@ -412,13 +430,26 @@ def deployment_oracle(m: Model, project: str, *, preview: bool) -> str | None:
 
 _maybe_report = st.none() | cds.reports()
 _maybe_configurations = st.none() | st.lists(cds.configuration_applications(), max_size=1).map(tuple)
+_maybe_global_configuration = st.none() | st.builds(
+    ConnectorGlobalConfiguration,
+    standard_configuration=st.none()
+    | st.tuples(st.builds(StandardConfigurationKey, key=st.just("K"), description=st.text(max_size=3))),
+)
+_maybe_api_client = st.none() | st.builds(
+    ConnectorApiClient, scopes=st.lists(st.sampled_from(["manage_project", "view_orders:p"]), max_size=2).map(tuple)
+)
+_CONNECT_YAML: dict[str, st.SearchStrategy[Any]] = {
+    "configurations": _maybe_configurations,
+    "global_configuration": _maybe_global_configuration,
+    "api_client": _maybe_api_client,
+}
 _EVENTS: dict[type, st.SearchStrategy[Any]] = {
-    PublishingSucceeded: st.builds(PublishingSucceeded, report=_maybe_report, configurations=_maybe_configurations),
+    PublishingSucceeded: st.builds(PublishingSucceeded, report=_maybe_report, **_CONNECT_YAML),
     PublishingFailed: st.builds(PublishingFailed, report=_maybe_report),
     CertificationStarted: st.just(CertificationStarted()),
     CertificationPassed: st.builds(CertificationPassed, report=_maybe_report),
     CertificationFailed: st.builds(CertificationFailed, report=_maybe_report),
-    PreviewGranted: st.builds(PreviewGranted, report=_maybe_report, configurations=_maybe_configurations),
+    PreviewGranted: st.builds(PreviewGranted, report=_maybe_report, **_CONNECT_YAML),
     PreviewRejected: st.builds(PreviewRejected, report=_maybe_report),
     PreviewCancelled: st.just(PreviewCancelled()),
 }

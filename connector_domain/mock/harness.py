@@ -26,6 +26,8 @@ from typing import Any
 import attrs
 
 from .. import codec
+from ..deployment.events import DeploymentServiceEvent
+from ..deployment.model import Deployment
 from ..errors import DomainError
 from ..events import ServiceEvent
 from ..model import ConnectorStaged
@@ -39,7 +41,10 @@ __all__ = ["INSTANT", "ConnectMock", "running_mock"]
 #: The default simulation of a test's mock: the Connect service answers at once
 #: (at the next request), so that nothing waits.
 INSTANT: Simulation = Automatic(
-    publishing_delay=timedelta(0), preview_delay=timedelta(0), certification_delay=timedelta(0)
+    publishing_delay=timedelta(0),
+    preview_delay=timedelta(0),
+    certification_delay=timedelta(0),
+    deployment_delay=timedelta(0),
 )
 
 
@@ -49,12 +54,14 @@ class ConnectMock:
 
     ``url`` is the base URL (``http://127.0.0.1:PORT``); ``store`` the
     ``Store`` behind it; ``clock`` its ``SimulatedClock``, which stands still
-    unless advanced.
+    unless advanced; ``project`` the project key requests act as, which
+    ``deliver_deployment`` and ``deployment`` name by default.
     """
 
     url: str
     store: Store
     clock: SimulatedClock
+    project: str = DEFAULT_PROJECT
 
     def advance(self, seconds: float) -> datetime:
         """Move the mock's clock forward; the simulated service answers what fell due. Returns the new time."""
@@ -74,6 +81,26 @@ class ConnectMock:
     def staged(self, id: str) -> ConnectorStaged:
         """The ConnectorStaged *id* as the mock holds it (``KeyError`` when there is none)."""
         found = self.store.get(id)
+        if isinstance(found, DomainError):
+            raise KeyError(id)
+        return found.resource
+
+    def deliver_deployment(
+        self, id: str, event: DeploymentServiceEvent, *, project: str | None = None
+    ) -> dict[str, Any]:
+        """Deliver a service event to the Deployment *id* of *project* (default: the mock's); its JSON now.
+
+        An event that removes the Deployment answers its last state; a
+        refused event raises ``ValueError`` naming the error.
+        """
+        result = self.store.deliver_deployment(project or self.project, id, event)
+        if isinstance(result, DomainError):
+            raise ValueError(f"the mock refused {type(event).__name__} for the Deployment {id}: {result}")
+        return result.to_wire()
+
+    def deployment(self, id: str, *, project: str | None = None) -> Deployment:
+        """The Deployment *id* of *project* (default: the mock's) as the mock holds it (``KeyError`` when none)."""
+        found = self.store.deployment(project or self.project, id)
         if isinstance(found, DomainError):
             raise KeyError(id)
         return found.resource
@@ -99,8 +126,9 @@ def running_mock(
 ) -> Iterator[ConnectMock]:
     """Serve a fresh mock on a free port of *host* (loopback) while the block runs.
 
-    *simulation* is the simulated Connect service (default ``INSTANT``; pass
-    ``Manual()`` to deliver every event yourself); *start* the time its
+    *simulation* is the simulated Connect service (default ``INSTANT``: it
+    answers at once, Deployments included; pass ``Manual()`` to deliver every
+    event yourself); *start* the time its
     clock stands at (default: now, in UTC); *project*, *region* and
     *author* are ``create_app``'s.
     """
@@ -110,4 +138,4 @@ def running_mock(
     store = Store(clock=clock, simulation=simulation)
     app = create_app(store, project=project, region=region, author=author)
     with serving(app, host=host) as url:
-        yield ConnectMock(url=url, store=store, clock=clock)
+        yield ConnectMock(url=url, store=store, clock=clock, project=project)

@@ -124,8 +124,8 @@ class Declarations:
             raise codec.InvalidInput([("report", "not a field of the declarations")])
         return cls(
             configurations=event.configurations or (),
-            global_configuration=getattr(event, "global_configuration", None),
-            api_client=getattr(event, "api_client", None),
+            global_configuration=event.global_configuration,
+            api_client=event.api_client,
         )
 
 

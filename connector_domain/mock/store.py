@@ -262,7 +262,7 @@ class Store:
             if draft.key is not None and draft.key in self._by_key:
                 return DuplicateField("key", draft.key)
             id = self._ids()
-            if id in self._staged.resources:
+            if id in self._staged.resources or id in self._deployment_projects:
                 raise ValueError(f"the id factory gave {id!r} twice")
             staged = create(draft, id=id)
             saved = self._commit(None, staged, now)  # first: a fault there must reserve no key

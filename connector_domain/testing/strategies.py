@@ -316,6 +316,12 @@ _standard_keys = st.builds(
     required=_optional(st.booleans()),
 )
 _secured_keys = st.builds(SecuredConfigurationKey, key=_texts, description=_texts, required=_optional(st.booleans()))
+_global_configurations = st.builds(
+    ConnectorGlobalConfiguration,
+    standard_configuration=_optional(_tuples(_standard_keys, 2)),
+    secured_configuration=_optional(_tuples(_secured_keys, 2)),
+)
+_api_clients = st.builds(ConnectorApiClient, scopes=_tuples(_texts))
 
 
 def configuration_applications() -> st.SearchStrategy[ConnectorConfigurationApplication]:
@@ -372,14 +378,8 @@ def connector_staged(*, record: bool = True) -> st.SearchStrategy[ConnectorStage
         creator=creators(),
         repository=repositories(),
         configurations=_tuples(configuration_applications(), 2),
-        global_configuration=_optional(
-            st.builds(
-                ConnectorGlobalConfiguration,
-                standard_configuration=_optional(_tuples(_standard_keys, 2)),
-                secured_configuration=_optional(_tuples(_secured_keys, 2)),
-            )
-        ),
-        api_client=_optional(st.builds(ConnectorApiClient, scopes=_tuples(_texts))),
+        global_configuration=_optional(_global_configurations),
+        api_client=_optional(_api_clients),
         private=st.booleans(),
         private_projects=_tuples(project_identifiers()),
         supported_regions=_tuples(st.sampled_from(Region)),
@@ -407,7 +407,12 @@ def connector_staged(*, record: bool = True) -> st.SearchStrategy[ConnectorStage
 
 def _input_strategies() -> dict[type, st.SearchStrategy[Any]]:
     """A strategy for each input class: the 19 actions, then the 8 service events."""
-    configurations = _optional(_tuples(configuration_applications(), 2))
+    # What the events completing a publish or a preview may bring from connect.yaml.
+    connect_yaml: dict[str, st.SearchStrategy[Any]] = {
+        "configurations": _optional(_tuples(configuration_applications(), 2)),
+        "global_configuration": _optional(_global_configurations),
+        "api_client": _optional(_api_clients),
+    }
     return {
         a.SetName: st.builds(a.SetName, name=_texts),
         a.SetDescription: st.builds(a.SetDescription, description=_texts),
@@ -436,14 +441,12 @@ def _input_strategies() -> dict[type, st.SearchStrategy[Any]]:
         a.Publish: st.builds(a.Publish, certification=st.booleans()),
         a.Unlist: st.just(a.Unlist()),
         a.AddCertificationComment: st.builds(a.AddCertificationComment, comment=_texts),
-        e.PublishingSucceeded: st.builds(
-            e.PublishingSucceeded, report=_optional(reports()), configurations=configurations
-        ),
+        e.PublishingSucceeded: st.builds(e.PublishingSucceeded, report=_optional(reports()), **connect_yaml),
         e.PublishingFailed: st.builds(e.PublishingFailed, report=_optional(reports())),
         e.CertificationStarted: st.just(e.CertificationStarted()),
         e.CertificationPassed: st.builds(e.CertificationPassed, report=_optional(reports())),
         e.CertificationFailed: st.builds(e.CertificationFailed, report=_optional(reports())),
-        e.PreviewGranted: st.builds(e.PreviewGranted, report=_optional(reports()), configurations=configurations),
+        e.PreviewGranted: st.builds(e.PreviewGranted, report=_optional(reports()), **connect_yaml),
         e.PreviewRejected: st.builds(e.PreviewRejected, report=_optional(reports())),
         e.PreviewCancelled: st.just(e.PreviewCancelled()),
     }
@@ -458,7 +461,7 @@ def update_actions() -> st.SearchStrategy[a.UpdateAction]:
 
 
 def service_events() -> st.SearchStrategy[e.ServiceEvent]:
-    """Any service event, with and without report and configurations."""
+    """Any service event, with and without report, configurations, globalConfiguration and apiClient."""
     return st.one_of([strategy for kind, strategy in _INPUTS.items() if kind not in a.ACTIONS])
 
 

@@ -10,12 +10,17 @@ fixtures:
   ``$CONNECTOR_DOMAIN_INTEROP_CACHE``), reused while the two files do not
   change;
 - the mock, as users start it: ``python -m connector_domain serve --port N
-  --delay 0`` in a subprocess on a free loopback port, emptied before each
-  test (``POST /__mock__/reset``);
+  --delay 0 --configurations tests/interop/configurations.json`` in a
+  subprocess on a free loopback port, emptied before each test
+  (``POST /__mock__/reset``). The file is what the simulated service finds
+  in every connector's ``connect.yaml`` (an application ``service`` and an
+  application ``job``, and global keys); a preview granted or a publish
+  that succeeds brings it to the ConnectorStaged;
 - ``cli``: runs ``commercetools ...`` with ``CTP_CLI_CONNECT_API_URL`` pointed
   at the mock and ``HOME`` an isolated folder whose
   ``.commercetools/credentials`` holds a token that never expires, so the
-  CLI never asks the auth service for one;
+  CLI never asks the auth service for one; its standard input is the
+  text a test passes (the answers to the CLI's prompts), else empty;
 - ``node_script``: runs a script of ``tests/interop/`` with the installed
   packages on ``NODE_PATH``.
 
@@ -47,6 +52,8 @@ import pytest
 INTEROP = Path(__file__).parent
 ROOT = INTEROP.parent.parent
 GUARD = INTEROP / "guard.cjs"
+#: The ``--configurations`` file of the session's mock: the applications and keys every connector declares.
+CONFIGURATIONS = INTEROP / "configurations.json"
 PACKAGE_FILES = ("package.json", "package-lock.json")
 
 #: The project the hand-written credentials name, and the mock's default project.
@@ -193,9 +200,21 @@ class Result:
         return self
 
 
-def _run(args: list[str], env: dict[str, str], timeout: float, cwd: Path) -> Result:
+def _run(args: list[str], env: dict[str, str], timeout: float, cwd: Path, input: str | None = None) -> Result:
+    """Run *args*; *input* is its standard input (without it, stdin is empty: a prompt reads end of file)."""
+    stdin = subprocess.DEVNULL if input is None else None
     try:
-        done = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            args,
+            env=env,
+            cwd=cwd,
+            input=input,
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         out = plain(exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or "")
         err = plain(exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or "")
@@ -268,7 +287,7 @@ def _start_mock(log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "connector_domain", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--delay", "0"]
+    args += ["--delay", "0", "--configurations", str(CONFIGURATIONS)]
     with log.open("wb") as out:
         process = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
@@ -288,7 +307,7 @@ def _start_mock(log: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 @pytest.fixture(scope="session")
 def mock_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of ``python -m connector_domain serve --delay 0``, run for the session."""
+    """The base URL of ``python -m connector_domain serve --delay 0 --configurations ...``, run for the session."""
     log = tmp_path_factory.mktemp("mock") / "serve.log"
     try:
         process, url = _start_mock(log)
@@ -328,19 +347,28 @@ class Cli:
         env: Mapping[str, str | None] | None = None,
         home: Path | None = None,
         timeout: float = CLI_TIMEOUT,
+        input: str | None = None,
     ) -> Result:
         """Run ``commercetools ARGS``.
 
         *env* adds to its environment, or removes from it (a value of None);
-        *home* replaces the isolated ``HOME``.
+        *home* replaces the isolated ``HOME``; *input* is what the CLI reads
+        on its standard input (the answers to its prompts, such as ``"y\\n"``),
+        else nothing.
         """
         extra: dict[str, str | None] = {"CTP_CLI_CONNECT_API_URL": self.url, **(env or {})}
         home = home or self.home
-        return _run([str(self.executable), *args], self.node.env(home, extra), timeout, home)
+        return _run([str(self.executable), *args], self.node.env(home, extra), timeout, home, input)
 
-    def connect(self, *args: str, env: Mapping[str, str | None] | None = None, home: Path | None = None) -> Result:
+    def connect(
+        self,
+        *args: str,
+        env: Mapping[str, str | None] | None = None,
+        home: Path | None = None,
+        input: str | None = None,
+    ) -> Result:
         """Run ``commercetools connect ARGS``."""
-        return self("connect", *args, env=env, home=home)
+        return self("connect", *args, env=env, home=home, input=input)
 
 
 @pytest.fixture

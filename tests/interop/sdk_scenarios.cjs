@@ -176,8 +176,127 @@ async function failure(request, { name, statusCode, code }) {
   assert.ok(error.body.errors && error.body.errors.length > 0, "error.body.errors is empty");
   assert.equal(error.body.errors[0].code, code, `error.body.errors[0].code in ${JSON.stringify(error.body)}`);
   assert.equal(error.code, code, "the error's code");
-  conforms(error.body.errors[0], ERROR_TYPES[code], "error.body.errors[0]");
+  // Codes the SDK has no type for (DeploymentApplicationDoesNotExist) are checked as its GeneralError.
+  conforms(error.body.errors[0], ERROR_TYPES[code] || "GeneralError", "error.body.errors[0]");
   return error;
+}
+
+// --- Deployments -----------------------------------------------------------------------------------
+//
+// Every connector declares what configurations.json holds (the suite's mock runs with
+// --configurations): applications `service` (CTP_REGION required, CTP_SECRET secured) and `job`
+// (BATCH_SIZE), and the global keys SHOP_CURRENCY (required) and SHOP_TOKEN (secured). With
+// `serve --delay 0` a Deployment is Queued when created or redeployed, and Deployed (or Failed) at the
+// next read.
+
+const PROJECT_KEY = "mock-project";
+const REGION = "europe-west1.gcp";
+const PROJECT = `${REGION}:${PROJECT_KEY}`; // the deploying project, as privateProjects lists it
+const MASK = "****";
+
+function deployments() {
+  return api.withProjectKey({ projectKey: PROJECT_KEY }).deployments();
+}
+
+// A draft that lists the project in privateProjects, with its preview granted.
+async function previewable(fields = {}) {
+  const staged = await create({ privateProjects: [PROJECT], ...fields });
+  await update(staged, { action: "updatePreviewable" });
+  const { body } = await api.connectors().drafts().withId({ ID: staged.id }).get().execute();
+  assert.equal(body.isPreviewable, "true", "the simulated service grants the preview at once");
+  return conforms(body, "ConnectorStaged");
+}
+
+// The values of a DeploymentDraft for every key (`region: null` leaves the required CTP_REGION out).
+function values({ region = "eu", currency = "EUR" } = {}) {
+  return {
+    configurations: [
+      {
+        applicationName: "service",
+        standardConfiguration: region === null ? [] : [{ key: "CTP_REGION", value: region }],
+        securedConfiguration: [{ key: "CTP_SECRET", value: "s3cret" }],
+      },
+      { applicationName: "job", standardConfiguration: [{ key: "BATCH_SIZE", value: "10" }], securedConfiguration: [] },
+    ],
+    globalConfiguration: {
+      standardConfiguration: [{ key: "SHOP_CURRENCY", value: currency }],
+      securedConfiguration: [{ key: "SHOP_TOKEN", value: "t0ken" }],
+    },
+  };
+}
+
+function deploymentDraft(connector, fields = {}) {
+  return { key: "dep-1", connector, region: REGION, ...values(), ...fields };
+}
+
+// POST /{projectKey}/deployments: the 201 answer.
+async function deploy(connector, fields = {}) {
+  const response = await deployments().post({ body: deploymentDraft(connector, fields) }).execute();
+  assert.equal(response.statusCode, 201, "POST /{projectKey}/deployments");
+  return conforms(response.body, "Deployment");
+}
+
+// GET /{projectKey}/deployments/{ID}: the Deployment as it now is.
+async function read(deployment) {
+  const response = await deployments().withId({ ID: deployment.id }).get().execute();
+  assert.equal(response.statusCode, 200, "GET /{projectKey}/deployments/{ID}");
+  return conforms(response.body, "Deployment");
+}
+
+// A Deployment created, then read once: settled (Deployed, or Failed).
+async function deployed(connector, fields = {}) {
+  return read(await deploy(connector, fields));
+}
+
+// A ConnectorReference to the previewable draft *staged*, or to the production Connector *connector*.
+const stagedReference = (staged) => ({ id: staged.id, version: staged.version, staged: true });
+const reference = (connector) => ({ key: connector.key, version: connector.version });
+
+function named(deployment, name) {
+  const found = deployment.applications.filter((a) => a.applicationName === name);
+  assert.equal(found.length, 1, `one application ${name} in ${JSON.stringify(deployment.applications)}`);
+  return found[0];
+}
+
+// The Deployment holds the values of values(), each secured one masked.
+function assertHoldsEveryValue(deployment, { region = "eu", currency = "EUR" } = {}) {
+  assert.deepEqual(named(deployment, "service").standardConfiguration, [{ key: "CTP_REGION", value: region }]);
+  assert.deepEqual(named(deployment, "service").securedConfiguration, [{ key: "CTP_SECRET", value: MASK }]);
+  assert.deepEqual(named(deployment, "job").standardConfiguration, [{ key: "BATCH_SIZE", value: "10" }]);
+  assert.deepEqual(named(deployment, "job").securedConfiguration, []);
+  assert.deepEqual(deployment.globalConfiguration, {
+    standardConfiguration: [{ key: "SHOP_CURRENCY", value: currency }],
+    securedConfiguration: [{ key: "SHOP_TOKEN", value: MASK }],
+  });
+  const text = JSON.stringify(deployment);
+  assert.ok(!text.includes("s3cret") && !text.includes("t0ken"), `a secured value in clear: ${text}`);
+}
+
+// A logs page: each entry a DeploymentLog. The mock leaves `next` out of the last page (a decision of
+// deployments.md, although the SDK's DeploymentLogCursorPagedQueryResponse requires it), so this
+// checks that every page here is the last one.
+function logPage(response, where) {
+  assert.equal(response.statusCode, 200, where);
+  const page = response.body;
+  assert.ok(Array.isArray(page.data), `${where}: data is not an array in ${JSON.stringify(page)}`);
+  page.data.forEach((entry, i) => conforms(entry, "DeploymentLog", `${where}.data[${i}]`));
+  assert.equal(page.next, undefined, `${where}: next is left out of the last page`);
+  return page.data;
+}
+
+function assertStarted(entry, deployment, name) {
+  assert.equal(entry.type, "APPLICATION_TEXT");
+  assert.equal(entry.deploymentId, deployment.id);
+  assert.equal(entry.applicationName, name);
+  assert.equal(entry.severity, "INFO");
+  assert.ok(!Number.isNaN(Date.parse(entry.timestamp)), `timestamp ${entry.timestamp}`);
+  assert.deepEqual(entry.details, { message: `Application ${name} started` });
+}
+
+async function mockNow() {
+  const answer = await fetch(`${baseUri}/__mock__/clock`);
+  assert.equal(answer.status, 200, "GET /__mock__/clock");
+  return new Date((await answer.json()).now);
 }
 
 // --- The scenarios ------------------------------------------------------------------------------------
@@ -402,6 +521,306 @@ const SCENARIOS = {
     );
     assert.equal(error.body.errors[0].expectedVersion, 1);
     assert.equal(error.body.errors[0].currentVersion, 2);
+  },
+
+  async "deployment-create"() {
+    const staged = await previewable();
+    const preview = await deploy(stagedReference(staged), { key: "prev-1" });
+    assert.match(preview.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(preview.key, "prev-1");
+    assert.equal(preview.version, 1);
+    assert.equal(preview.status, "Queued");
+    assert.equal(preview.type, "preview", "a staged reference without type is a preview");
+    assert.equal(preview.preview, true);
+    assert.equal(preview.deployedRegion, REGION);
+    assert.equal(typeof preview.details.build.id, "string");
+    assert.equal(preview.details.build.report, undefined, "a new Deployment has no build report");
+    const snapshot = preview.connector;
+    assert.deepEqual(
+      [snapshot.id, snapshot.key, snapshot.version, snapshot.name, snapshot.certified],
+      [staged.id, "erp-sync", staged.version, "ERP sync", false],
+    );
+    assert.deepEqual(snapshot.repository, { url: URL, tag: "v1.0.0" });
+    assert.deepEqual(snapshot.integrationTypes, ["erp"]);
+    assert.deepEqual(snapshot.configurations, staged.configurations, "the snapshot has the draft's applications");
+    assert.deepEqual(snapshot.globalConfiguration, staged.globalConfiguration);
+    assert.deepEqual(preview.applications.map((a) => a.applicationName), ["service", "job"]);
+    assert.equal(new Set(preview.applications.map((a) => a.id)).size, 2, "each application has its own id");
+    assert.equal(typeof named(preview, "service").url, "string", "a service application has a url");
+    assert.equal(named(preview, "job").url, undefined);
+    assertHoldsEveryValue(preview);
+
+    const connector = await published({ key: "crm-sync", name: "CRM sync", integrationTypes: ["crm"] });
+    const production = await api.connectors().withKey({ key: "crm-sync" }).get().execute();
+    const sandbox = await deploy(reference(production.body), { key: "dep-1" });
+    assert.equal(sandbox.type, "sandbox", "a production reference without type is a sandbox");
+    assert.equal(sandbox.preview, false);
+    assert.equal(sandbox.status, "Queued");
+    assert.equal(sandbox.connector.id, connector.id);
+    assert.equal(sandbox.connector.version, production.body.version);
+    assertHoldsEveryValue(sandbox);
+    const byId = await deploy({ id: connector.id }, { key: "dep-2", type: "production" });
+    assert.equal(byId.type, "production");
+    assert.equal(byId.preview, false);
+    assert.equal(byId.connector.version, production.body.version, "without a version: the current one");
+  },
+
+  async "deployment-query"() {
+    const erp = await previewable({ key: "erp-sync", integrationTypes: ["erp"] });
+    await published({ key: "crm-sync", name: "CRM sync", integrationTypes: ["crm"] });
+    const crm = (await api.connectors().withKey({ key: "crm-sync" }).get().execute()).body;
+    await deployed(stagedReference(erp), { key: "dep-a" });
+    await advance(60);
+    await deployed(reference(crm), { key: "dep-b" });
+    await advance(60);
+    await deployed(reference(crm), { key: "dep-c", type: "production" });
+
+    const page = await deployments().get({ queryArgs: { limit: 2, offset: 1, sort: "createdAt desc" } }).execute();
+    assert.equal(page.statusCode, 200, "GET /{projectKey}/deployments");
+    conforms(page.body, "DeploymentPagedQueryResponse");
+    assert.deepEqual(
+      [page.body.limit, page.body.offset, page.body.count, page.body.total],
+      [2, 1, 2, 3],
+      "limit, offset, count, total",
+    );
+    assert.deepEqual(page.body.results.map((d) => d.key), ["dep-b", "dep-a"]);
+    assert.ok(page.body.results.every((d) => d.status === "Deployed"), "the list shows the settled Deployments");
+
+    const all = await deployments().get().execute();
+    assert.deepEqual([all.body.limit, all.body.offset, all.body.count, all.body.total], [20, 0, 3, 3], "the defaults");
+    const keys = async (queryArgs) =>
+      (await deployments().get({ queryArgs }).execute()).body.results.map((d) => d.key);
+    assert.deepEqual(await keys({ sort: ["createdAt asc"] }), ["dep-a", "dep-b", "dep-c"]);
+    assert.deepEqual(await keys({ sort: ["key desc"] }), ["dep-c", "dep-b", "dep-a"]);
+    assert.deepEqual(await keys({ deploymentType: "preview" }), ["dep-a"], "deploymentType=preview");
+    assert.deepEqual(await keys({ deploymentType: "sandbox" }), ["dep-b"], "deploymentType=sandbox");
+    assert.deepEqual(await keys({ deploymentType: "production" }), ["dep-c"], "deploymentType=production");
+    assert.deepEqual(await keys({ integrationTypes: ["erp"], sort: "key asc" }), ["dep-a"], "integrationTypes=erp");
+    assert.deepEqual(await keys({ integrationTypes: ["crm"], sort: "key asc" }), ["dep-b", "dep-c"]);
+    assert.deepEqual(
+      await keys({ integrationTypes: ["erp", "crm"], sort: "key asc" }),
+      ["dep-a", "dep-b", "dep-c"],
+      "integrationTypes=erp&integrationTypes=crm",
+    );
+    assert.deepEqual(await keys({ integrationTypes: ["crm"], deploymentType: "production" }), ["dep-c"]);
+    assert.deepEqual(await keys({ integrationTypes: ["tax"] }), [], "no match");
+  },
+
+  async "deployment-get-by-id"() {
+    const staged = await previewable();
+    const made = await deploy(stagedReference(staged));
+    const response = await deployments().withId({ ID: made.id }).get().execute();
+    assert.equal(response.statusCode, 200);
+    const got = conforms(response.body, "Deployment");
+    assert.equal(got.status, "Deployed", "the simulated build ran at once");
+    assert.ok(got.version >= made.version, "the version never goes down");
+    const kept = ["id", "key", "type", "preview", "deployedRegion", "connector", "applications", "globalConfiguration"];
+    for (const field of kept) assert.deepEqual(got[field], made[field], field);
+    assert.equal(got.details.build.id, made.details.build.id);
+  },
+
+  async "deployment-get-by-key"() {
+    await published();
+    const connector = (await api.connectors().withKey({ key: "erp-sync" }).get().execute()).body;
+    const made = await deploy(reference(connector));
+    const response = await deployments().withKey({ key: "dep-1" }).get().execute();
+    assert.equal(response.statusCode, 200);
+    const got = conforms(response.body, "Deployment");
+    assert.equal(got.id, made.id);
+    assert.equal(got.status, "Deployed");
+    assertHoldsEveryValue(got);
+  },
+
+  async "deployment-update-by-id"() {
+    const staged = await previewable();
+    const before = await deployed(stagedReference(staged));
+    const response = await deployments()
+      .withId({ ID: before.id })
+      .post({
+        body: {
+          version: before.version,
+          actions: [
+            {
+              action: "redeploy",
+              skipScripts: true,
+              configurationValues: [
+                {
+                  applicationName: "service",
+                  standardConfiguration: [{ key: "CTP_REGION", value: "us" }],
+                  securedConfiguration: [{ key: "CTP_SECRET", value: "n3w-s3cret" }],
+                },
+              ],
+              globalConfiguration: {
+                standardConfiguration: [{ key: "SHOP_CURRENCY", value: "USD" }],
+                securedConfiguration: [{ key: "SHOP_TOKEN", value: "n3w-t0ken" }],
+              },
+            },
+          ],
+        },
+      })
+      .execute();
+    assert.equal(response.statusCode, 201, "POST /{projectKey}/deployments/{ID}");
+    const after = conforms(response.body, "Deployment");
+    assert.equal(after.version, before.version + 1);
+    assert.equal(after.status, "Queued");
+    assert.equal(after.details.build.report, undefined);
+    // The application named is replaced; the one not named (job) keeps its values.
+    assertHoldsEveryValue(after, { region: "us", currency: "USD" });
+    assert.ok(!JSON.stringify(after).includes("n3w"), "a secured value in clear");
+    const settled = await read(after);
+    assert.equal(settled.status, "Deployed");
+    assertHoldsEveryValue(settled, { region: "us", currency: "USD" });
+  },
+
+  async "deployment-update-by-key"() {
+    const staged = await previewable();
+    const before = await deployed(stagedReference(staged), { key: "prev-1" });
+    const renamed = await update(staged, { action: "setName", name: "ERP sync 2" });
+    const response = await deployments()
+      .withKey({ key: "prev-1" })
+      .post({ body: { version: before.version, actions: [{ action: "redeploy", updateConnector: true }] } })
+      .execute();
+    assert.equal(response.statusCode, 201, "POST /{projectKey}/deployments/key={key}");
+    const after = conforms(response.body, "Deployment");
+    assert.equal(after.version, before.version + 1);
+    assert.equal(after.status, "Queued");
+    assert.equal(after.connector.version, renamed.version, "updateConnector: the draft's current version");
+    assert.equal(after.connector.name, "ERP sync 2");
+    assertHoldsEveryValue(after); // no configurationValues: every value kept
+    assert.equal((await read(after)).status, "Deployed");
+  },
+
+  async "deployment-delete-by-id"() {
+    const staged = await previewable();
+    const before = await deployed(stagedReference(staged));
+    assert.equal(before.status, "Deployed");
+    const response = await deployments().withId({ ID: before.id }).delete().execute();
+    assert.equal(response.statusCode, 202, "DELETE /{projectKey}/deployments/{ID}");
+    const deleting = conforms(response.body, "Deployment");
+    assert.equal(deleting.id, before.id);
+    assert.equal(deleting.status, "Undeploying");
+    await failure(deployments().withId({ ID: before.id }).get(), {
+      name: "NotFound",
+      statusCode: 404,
+      code: "ResourceNotFound",
+    });
+    assert.equal((await deployments().get().execute()).body.total, 0);
+  },
+
+  async "deployment-delete-by-key"() {
+    const staged = await previewable();
+    const failed = await deployed(stagedReference(staged), values({ region: null }));
+    assert.equal(failed.status, "Failed", "no value for the required CTP_REGION");
+    const entry = failed.details.build.report.entries[0];
+    assert.deepEqual([entry.type, entry.title], ["Error", "Missing required configuration"]);
+    assert.match(entry.message, /service/);
+    assert.match(entry.message, /CTP_REGION/);
+    const response = await deployments().withKey({ key: "dep-1" }).delete().execute();
+    assert.equal(response.statusCode, 202, "DELETE /{projectKey}/deployments/key={key}");
+    assert.equal(conforms(response.body, "Deployment").status, "Failed", "a Failed Deployment is gone at once");
+    await failure(deployments().withKey({ key: "dep-1" }).get(), {
+      name: "NotFound",
+      statusCode: 404,
+      code: "ResourceNotFound",
+    });
+  },
+
+  async "deployment-logs-by-id"() {
+    const staged = await previewable();
+    const made = await deployed(stagedReference(staged));
+    const logs = deployments().withId({ ID: made.id }).logs();
+    const all = logPage(await logs.get().execute(), "GET /{projectKey}/deployments/{ID}/logs");
+    assert.deepEqual(all.map((e) => e.applicationName).sort(), ["job", "service"], "one entry per application");
+    for (const entry of all) assertStarted(entry, made, entry.applicationName);
+    const job = logPage(await logs.get({ queryArgs: { applicationName: "job" } }).execute(), "applicationName=job");
+    assert.equal(job.length, 1);
+    assertStarted(job[0], made, "job");
+  },
+
+  async "deployment-logs-by-key"() {
+    const staged = await previewable();
+    const made = await deployed(stagedReference(staged), { key: "prev-1" });
+    const logs = deployments().withKey({ key: "prev-1" }).logs();
+    const now = await mockNow();
+    const hour = 3600 * 1000;
+    const around = {
+      applicationName: "service",
+      startDate: new Date(now.getTime() - hour).toISOString(),
+      endDate: new Date(now.getTime() + hour).toISOString(),
+    };
+    const service = logPage(await logs.get({ queryArgs: around }).execute(), "GET .../key={key}/logs");
+    assert.equal(service.length, 1);
+    assertStarted(service[0], made, "service");
+    const later = { ...around, startDate: new Date(now.getTime() + hour).toISOString(), endDate: undefined };
+    assert.deepEqual(logPage(await logs.get({ queryArgs: later }).execute(), "startDate after the entries"), []);
+  },
+
+  async "deployment-error-404"() {
+    const unknown = randomUUID();
+    const expected = { name: "NotFound", statusCode: 404, code: "ResourceNotFound" };
+    const redeploy = { body: { version: 1, actions: [{ action: "redeploy" }] } };
+    for (const builder of [deployments().withId({ ID: unknown }), deployments().withKey({ key: "nothing-here" })]) {
+      await failure(builder.get(), expected);
+      await failure(builder.post(redeploy), expected);
+      await failure(builder.delete(), expected);
+      await failure(builder.logs().get(), expected);
+    }
+  },
+
+  async "deployment-error-400"() {
+    const staged = await previewable();
+    await published({ key: "crm-sync", name: "CRM sync", integrationTypes: ["crm"] });
+    const crm = (await api.connectors().withKey({ key: "crm-sync" }).get().execute()).body;
+    const refused = (code) => ({ name: "BadRequest", statusCode: 400, code });
+    const post = (connector, fields = {}) => deployments().post({ body: deploymentDraft(connector, fields) });
+
+    const invalidType = await failure(
+      post(stagedReference(staged), { type: "sandbox" }),
+      refused("DeploymentInvalidType"),
+    );
+    assert.match(invalidType.body.errors[0].message, /Only 'preview' types are allowed/);
+    await failure(post(reference(crm), { type: "preview" }), refused("DeploymentInvalidType"));
+    const stale = await failure(
+      post({ ...stagedReference(staged), version: staged.version - 1 }),
+      refused("ConnectorReferenceNotFound"),
+    );
+    assert.equal(stale.body.errors[0].message, `Connector '${staged.id}' with version ${staged.version - 1} not found`);
+    const unlisted = await previewable({ key: "unlisted", privateProjects: [] });
+    await failure(post(stagedReference(unlisted)), refused("ConnectorReferenceNotFound"));
+    const noCurrency = values();
+    noCurrency.globalConfiguration.standardConfiguration = [];
+    await failure(post(reference(crm), noCurrency), refused("DeploymentMissingGlobalConfigurationKey"));
+    const unknownApp = values();
+    unknownApp.configurations.push({ applicationName: "nothing", standardConfiguration: [], securedConfiguration: [] });
+    await failure(post(reference(crm), unknownApp), refused("DeploymentUnknownApplicationConfiguration"));
+    assert.equal((await deployments().get().execute()).body.total, 0, "nothing created");
+
+    await deploy(reference(crm));
+    await failure(post(reference(crm)), refused("DuplicateField"));
+    await failure(
+      deployments().withKey({ key: "dep-1" }).logs().get({ queryArgs: { applicationName: "nothing" } }),
+      refused("DeploymentApplicationDoesNotExist"),
+    );
+    await failure(deployments().get({ queryArgs: { deploymentType: "staging" } }), refused("InvalidQueryParam"));
+    await failure(deployments().post({ body: { region: REGION } }), refused("InvalidJsonInput"));
+  },
+
+  async "deployment-error-409"() {
+    const staged = await previewable();
+    const made = await deploy(stagedReference(staged));
+    const current = await read(made);
+    const redeploy = { body: { version: current.version, actions: [{ action: "redeploy" }] } };
+    const redeployed = await deployments().withId({ ID: made.id }).post(redeploy).execute();
+    assert.equal(redeployed.statusCode, 201);
+    const settled = await read(redeployed.body);
+    const error = await failure(deployments().withId({ ID: made.id }).post(redeploy), {
+      name: "ConcurrentModification",
+      statusCode: 409,
+      code: "ConcurrentModification",
+    });
+    assert.equal(error.body.errors[0].expectedVersion, current.version);
+    assert.equal(error.body.errors[0].currentVersion, settled.version);
+    assert.deepEqual(await read(made), settled, "the stale redeploy changed nothing");
   },
 
   async "correlation-id"() {

@@ -4,13 +4,17 @@ Each test runs ``commercetools connect connectorstaged ...`` as a user would
 (``CTP_CLI_CONNECT_API_URL`` at the mock, a stored login in ``HOME``), checks
 its exit code and what it printed, then reads what the mock holds over HTTP.
 Resources a test only needs as a starting point are created over HTTP.
+``connectorstaged preview``, which ends in a Deployment, and the
+``deployment`` commands are in ``test_interop_cli_deployments.py``, which
+reuses this module's helpers.
 
 The CLI waits for the service: ``publish`` reads the resource until its
-status is not ``Processing``, sleeping 30 s between reads (``preview``, not
-run here, 60 s while ``isPreviewable`` is ``pending``). It reads once before
-it first sleeps, so against ``serve --delay 0`` (the simulated service
-answers at once) it never sleeps; ``certify`` does not wait at all. A command
-still running after ``CLI_TIMEOUT`` fails its test.
+status is not ``Processing``, sleeping 30 s between reads (``preview`` 60 s
+while ``isPreviewable`` is ``pending``, then while its Deployment is
+``Deploying``). It reads once before it first sleeps, so against ``serve
+--delay 0`` (the simulated service answers at once) it never sleeps;
+``certify`` does not wait at all. A command still running after
+``CLI_TIMEOUT`` fails its test.
 """
 
 from __future__ import annotations
