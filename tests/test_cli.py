@@ -398,14 +398,10 @@ def test_declarations_read_the_wire_form() -> None:
     assert Declarations.read("{}") == Declarations(configurations=())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PreviewGranted and PublishingSucceeded carry no globalConfiguration nor apiClient yet "
-    "(deployments.md, 'Where configurations come from'): Declarations.read drops them",
-)
 def test_declarations_keep_the_global_configuration_and_api_client() -> None:
-    """The file's globalConfiguration and apiClient, which --help says it holds, are read, not dropped."""
+    """The file's globalConfiguration and apiClient, which --help says it holds, are read, as the events carry them."""
     from connector_domain.mock.simulation import Declarations
+    from connector_domain.model import ConnectorApiClient, ConnectorGlobalConfiguration, StandardConfigurationKey
 
     document = {
         **json.loads(DECLARATIONS.read_text()),
@@ -413,7 +409,11 @@ def test_declarations_keep_the_global_configuration_and_api_client() -> None:
         "apiClient": {"scopes": ["manage_orders:{projectKey}"]},
     }
     read = Declarations.read(json.dumps(document))
-    assert read.global_configuration is not None and read.api_client is not None
+    assert read.global_configuration == ConnectorGlobalConfiguration(
+        standard_configuration=(StandardConfigurationKey(key="G", description="d", required=True),)
+    )
+    assert read.api_client == ConnectorApiClient(scopes=("manage_orders:{projectKey}",))
+    assert read.configurations == Declarations.read(DECLARATIONS.read_text()).configurations
 
 
 def test_serve_hands_the_projects_without_production_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:

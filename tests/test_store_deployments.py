@@ -64,8 +64,10 @@ from connector_domain.deployment.model import DeploymentLogCursorPagedQueryRespo
 from connector_domain.errors import (
     ConnectorReferenceNotFound,
     DeploymentApplicationRequired,
+    DeploymentEmptyRequiredGlobalConfigurationKey,
     DeploymentInvalidStatusTransition,
     DeploymentInvalidType,
+    DeploymentMissingGlobalConfigurationKey,
     DeploymentProductionDeactivated,
     DeploymentUnknownApplicationConfiguration,
     DeploymentUnknownApplicationConfigurationKey,
@@ -88,6 +90,7 @@ from connector_domain.mock.store import (
 from connector_domain.model import (
     ApplicationType,
     ConnectorConfigurationApplication,
+    ConnectorGlobalConfiguration,
     Region,
     SecuredConfigurationKey,
     StandardConfigurationKey,
@@ -989,6 +992,72 @@ class TestAutomatic:
         assert [(a.application_name, a.url is not None) for a in deployment.applications] == [("service", True)]
         clock.advance(2 * DELAY)
         assert current(store, deployment.id).status is DeploymentStatus.DEPLOYED
+
+
+# --- Global configuration --------------------------------------------------------------------------
+
+GLOBAL: Final = ConnectorGlobalConfiguration(
+    standard_configuration=(
+        StandardConfigurationKey(key="G_STD", description="d", required=True),
+        StandardConfigurationKey(key="G_OPT", description="d"),
+    ),
+    secured_configuration=(SecuredConfigurationKey(key="G_SECRET", description="d", required=True),),
+)
+
+
+def global_values(standard: dict[str, str], secured: dict[str, str]) -> DeploymentGlobalConfiguration:
+    return DeploymentGlobalConfiguration(
+        standard_configuration=tuple(ConfigurationValue(key=k, value=v) for k, v in standard.items()),
+        secured_configuration=tuple(ConfigurationValue(key=k, value=v) for k, v in secured.items()),
+    )
+
+
+class TestGlobalConfiguration:
+    """A connector's globalConfiguration, brought by the service's events as its applications are."""
+
+    def _store(self) -> Store:
+        store, _ = make_store()
+        id = ok(store.create(staged_draft("conn"), owner=OWNER)).resource.id
+        act(store, id, Publish(certification=False))
+        ok(store.deliver(id, PublishingSucceeded(configurations=APPS, global_configuration=GLOBAL)))
+        assert ok(store.connector(id)).resource.global_configuration == GLOBAL
+        return store
+
+    @pytest.mark.parametrize(
+        ("given", "error"),
+        [
+            (None, DeploymentMissingGlobalConfigurationKey(False, "G_STD")),
+            (global_values({"G_STD": "v"}, {}), DeploymentMissingGlobalConfigurationKey(True, "G_SECRET")),
+            (global_values({"G_STD": ""}, {"G_SECRET": SECRET}), DeploymentEmptyRequiredGlobalConfigurationKey(False, "G_STD")),  # noqa: E501
+            (global_values({"G_STD": "v"}, {"G_SECRET": ""}), DeploymentEmptyRequiredGlobalConfigurationKey(True, "G_SECRET")),  # noqa: E501
+            (global_values({"G_STD": "v", "NOPE": "x"}, {"G_SECRET": SECRET}), DeploymentUnknownGlobalConfigurationKey(False, "NOPE")),  # noqa: E501
+        ],
+    )  # fmt: skip
+    def test_the_global_checks_of_create(self, given: DeploymentGlobalConfiguration | None, error: DomainError) -> None:
+        """Required global keys must be given and not empty, and every key declared; nothing is created otherwise."""
+        store = self._store()
+        assert store.create_deployment(PROJECT, draft(global_configuration=given)) == error
+        assert page_ids(store) == []
+
+    def test_accepted_global_values_are_kept_with_the_secrets_masked(self) -> None:
+        """Every required global value given: created, the secured one shown as "****" in every answer."""
+        store = self._store()
+        given = global_values({"G_STD": "v", "G_OPT": "o"}, {"G_SECRET": SECRET})
+        deployment = deploy(store, global_configuration=given)
+        assert deployment.global_configuration == global_values({"G_STD": "v", "G_OPT": "o"}, {"G_SECRET": MASK})
+        assert deployment.connector.global_configuration == GLOBAL
+        assert SECRET not in answers(store)
+
+    def test_the_automatic_service_brings_the_declared_globals(self) -> None:
+        """Declarations with a globalConfiguration: the published connector has it, and a create checks it."""
+        declarations = Declarations(configurations=APPS, global_configuration=GLOBAL)
+        store, clock = make_store(simulation=Automatic(declarations=declarations))
+        id = ok(store.create(staged_draft("auto"), owner=OWNER)).resource.id
+        act(store, id, Publish(certification=False))
+        clock.advance(2)
+        assert ok(store.connector(id)).resource.global_configuration == GLOBAL
+        refused = store.create_deployment(PROJECT, draft(ConnectorReference(id=id)))
+        assert refused == DeploymentMissingGlobalConfigurationKey(False, "G_STD")
 
 
 # --- Production deployments ----------------------------------------------------------------------
