@@ -324,6 +324,7 @@ def test_serve_hands_the_declarations_and_the_deployment_delay_to_the_simulation
     given, default = (call["simulation"] for call in calls)
     assert given.declarations == Declarations.read(DECLARATIONS.read_bytes())
     assert [a.application_name for a in given.declarations.configurations] == ["service-app", "job-app", "event-app"]
+    assert given.declarations.global_configuration is not None
     assert given.deployment_delay == timedelta(seconds=0.25)
     assert default.declarations == DEFAULT_DECLARATIONS and default.deployment_delay == timedelta(seconds=2)
 
@@ -388,7 +389,7 @@ def test_the_declarations_type_reads_the_file() -> None:
 
 
 def test_declarations_read_the_wire_form() -> None:
-    """Declarations.read takes text or bytes of the API's JSON; an empty object declares no application."""
+    """Declarations.read takes text or bytes of the API's JSON; an empty object declares nothing."""
     from connector_domain.mock.simulation import Declarations
 
     text = DECLARATIONS.read_text()
@@ -488,6 +489,7 @@ def test_serve_with_declarations_and_production_disabled_deploys_what_the_file_d
                 "job-app",
                 "event-app",
             ]
+            assert [k["key"] for k in connector["globalConfiguration"]["securedConfiguration"]] == ["GLOBAL_SECRET"]
             draft = {"connector": {"id": id}, "configurations": [], "region": "europe-west1.gcp"}
             refused = client.post("/mock-project/deployments", json={**draft, "type": "production"})
             assert refused.json()["errors"][0]["code"] == "DeploymentProductionDeactivated"

@@ -39,9 +39,8 @@ DISABLED: Final = "prod-off"
 CALLER: Final = f"{DEFAULT_REGION}:{DEFAULT_PROJECT}"
 SECRET: Final = "s3cr3t-value-0042"
 #: What the connector's connect.yaml declares: a service with a required standard and secured key, a job, an event.
-CONFIGURATIONS: Final[list[dict[str, Any]]] = json.loads((FIXTURES / "mock" / "declarations.json").read_text())[
-    "configurations"
-]
+DECLARED: Final[dict[str, Any]] = json.loads((FIXTURES / "mock" / "declarations.json").read_text())
+CONFIGURATIONS: Final[list[dict[str, Any]]] = DECLARED["configurations"]
 NAMES: Final = [c["applicationName"] for c in CONFIGURATIONS]
 STAGED_DRAFT: Final[dict[str, Any]] = {
     "key": "conn",
@@ -155,11 +154,11 @@ def make_connector(client: httpx.Client, key: str = "conn", *projects: str, **fi
     """``connector``, through *client*."""
     id: str = ok(client.post("/connectors/drafts", json={**STAGED_DRAFT, "key": key, **fields}), 201)["id"]
     act(client, id, {"action": "publish", "certification": False})
-    deliver(client, id, "PublishingSucceeded", configurations=CONFIGURATIONS)
+    deliver(client, id, "PublishingSucceeded", **DECLARED)
     for project in (CALLER, *projects):
         act(client, id, {"action": "addPrivateProject", "privateProject": project})
     act(client, id, {"action": "updatePreviewable"})
-    deliver(client, id, "PreviewGranted", configurations=CONFIGURATIONS)
+    deliver(client, id, "PreviewGranted", **DECLARED)
     return id
 
 
@@ -653,7 +652,9 @@ class TestTheEdge:
     def test_secured_values_are_never_in_clear(self, client: Client) -> None:
         """The secret sent at create and at redeploy: "****" in every answer (the client's hook checks each body)."""
         connector(client)
-        before = deployed(client, key="dep", globalConfiguration={"securedConfiguration": []})
+        global_secret = {"securedConfiguration": [{"key": "GLOBAL_SECRET", "value": SECRET}]}
+        before = deployed(client, key="dep", globalConfiguration=global_secret)
+        assert before["globalConfiguration"] == {"securedConfiguration": [{"key": "GLOBAL_SECRET", "value": "****"}]}
         other_secret = "another-" + SECRET[::-1]
         values = [{**VALUES[0], "securedConfiguration": [{"key": "SECRET_KEY", "value": other_secret}]}]
         path = f"/{PROJECT}/deployments/{before['id']}"
