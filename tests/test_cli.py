@@ -302,3 +302,207 @@ def test_a_closed_pipe_ends_quietly() -> None:
         os.close(write)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
+
+
+# --- serve --configurations and --production-disabled ----------------------------------------------
+
+DECLARATIONS = FIXTURES / "mock" / "declarations.json"
+
+
+def test_serve_hands_the_declarations_and_the_deployment_delay_to_the_simulation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`serve --configurations FILE` gives the automatic service what FILE declares; --delay times the builds too.
+    Without the option, the default declarations: one service application."""
+    from connector_domain.mock import server
+    from connector_domain.mock.simulation import DEFAULT_DECLARATIONS, Declarations
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main(["serve", "--configurations", str(DECLARATIONS), "--delay", "0.25"]) == 0
+    assert main(["serve"]) == 0
+    given, default = (call["simulation"] for call in calls)
+    assert given.declarations == Declarations.read(DECLARATIONS.read_bytes())
+    assert [a.application_name for a in given.declarations.configurations] == ["service-app", "job-app", "event-app"]
+    assert given.declarations.global_configuration is not None
+    assert given.deployment_delay == timedelta(seconds=0.25)
+    assert default.declarations == DEFAULT_DECLARATIONS and default.deployment_delay == timedelta(seconds=2)
+
+
+def _bad_file(tmp_path: Path, name: str, content: bytes | None) -> str:
+    if content is None:
+        return str(tmp_path / name)  # not there
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("missing.json", None, "cannot read {path}: No such file or directory"),
+        ("empty.json", b"", "{path} is not a declaration of configurations: $: not valid JSON"),
+        ("broken.json", b'{"configurations": [', "{path} is not a declaration of configurations: $: not valid JSON"),
+        ("list.json", b"[]", "{path} is not a declaration of configurations: $: expected an object"),
+        ("latin.json", b'{"configurations": ["\xe9"]}', "{path} is not a declaration of configurations: $: not valid"),
+        ("report.json", b'{"configurations": [], "report": {"entries": []}}',
+         "{path} is not a declaration of configurations: report: not a field of the declarations"),
+        ("types.json", b'{"configurations": {}}',
+         "{path} is not a declaration of configurations: configurations: expected an array"),
+    ],
+)  # fmt: skip
+def test_serve_refuses_a_bad_declarations_file_naming_it_and_the_problem(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes | None, problem: str
+) -> None:
+    """A file that is not there, not JSON, not an object or not the declarations' shape: exit 2 at start-up,
+    naming --configurations, the path and what is wrong."""
+    path = _bad_file(tmp_path, name, content)
+    code, out, err = _exit(capsys, "serve", "--configurations", path)
+    assert (code, out) == (2, "")
+    assert f"argument --configurations: {problem.format(path=path)}" in err, err
+
+
+def test_serve_refuses_a_declaration_of_the_wrong_shape_naming_every_field(capsys: pytest.CaptureFixture[str]) -> None:
+    """An application of an unknown type, a key without its description: both named, with their paths."""
+    bad = FIXTURES / "mock" / "declarations-invalid.json"
+    code, _, err = _exit(capsys, "serve", "--configurations", str(bad))
+    assert code == 2
+    assert f"{bad} is not a declaration of configurations: " in err
+    assert "configurations[0].applicationType: 'daemon' is not one of" in err
+    assert "configurations[0].standardConfiguration[0].description: required field missing" in err
+
+
+def test_serve_refuses_a_directory_as_declarations(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A directory is no file: the reason the system gives."""
+    code, _, err = _exit(capsys, "serve", "--configurations", str(tmp_path))
+    assert code == 2 and f"cannot read {tmp_path}: " in err
+
+
+def test_the_declarations_type_reads_the_file() -> None:
+    """The argparse type of --configurations is Declarations.read of the file; a bad one an ArgumentTypeError."""
+    from connector_domain.__main__ import _declarations
+    from connector_domain.mock.simulation import Declarations
+
+    assert _declarations(str(DECLARATIONS)) == Declarations.read(DECLARATIONS.read_text())
+    with pytest.raises(argparse.ArgumentTypeError, match="is not a declaration of configurations"):
+        _declarations(str(FIXTURES / "mock" / "declarations-invalid.json"))
+
+
+def test_declarations_read_the_wire_form() -> None:
+    """Declarations.read takes text or bytes of the API's JSON; an empty object declares nothing."""
+    from connector_domain.mock.simulation import Declarations
+
+    text = DECLARATIONS.read_text()
+    assert Declarations.read(text) == Declarations.read(text.encode())
+    (service, _, _) = Declarations.read(text).configurations
+    assert [(k.key, k.required) for k in service.standard_configuration] == [("STD_KEY", True), ("OPT_KEY", None)]
+    assert Declarations.read("{}") == Declarations(configurations=())
+
+
+def test_declarations_keep_the_global_configuration_and_api_client() -> None:
+    """The file's globalConfiguration and apiClient, which --help says it holds, are read, as the events carry them."""
+    from connector_domain.mock.simulation import Declarations
+    from connector_domain.model import ConnectorApiClient, ConnectorGlobalConfiguration, StandardConfigurationKey
+
+    document = {
+        **json.loads(DECLARATIONS.read_text()),
+        "globalConfiguration": {"standardConfiguration": [{"key": "G", "description": "d", "required": True}]},
+        "apiClient": {"scopes": ["manage_orders:{projectKey}"]},
+    }
+    read = Declarations.read(json.dumps(document))
+    assert read.global_configuration == ConnectorGlobalConfiguration(
+        standard_configuration=(StandardConfigurationKey(key="G", description="d", required=True),)
+    )
+    assert read.api_client == ConnectorApiClient(scopes=("manage_orders:{projectKey}",))
+    assert read.configurations == Declarations.read(DECLARATIONS.read_text()).configurations
+
+
+def test_serve_hands_the_projects_without_production_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--production-disabled` is repeatable; by default no project is disabled."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main(["serve", "--production-disabled", "team-a", "--production-disabled", "team_b-2"]) == 0
+    assert main(["serve"]) == 0
+    assert [c["production_disabled"] for c in calls] == [["team-a", "team_b-2"], []]
+
+
+@pytest.mark.parametrize("key", ["x", "no spaces", "é" * 3, "p" * 37])
+def test_serve_refuses_a_production_disabled_key_that_is_no_project_key(
+    capsys: pytest.CaptureFixture[str], key: str
+) -> None:
+    """A project key that is none exits 2, naming the option and the value."""
+    code, _, err = _exit(capsys, "serve", "--production-disabled", key)
+    assert code == 2
+    assert f"argument --production-disabled: not a project key (2 to 36 of a-z, A-Z, 0-9, - and _): {key!r}" in err
+
+
+def test_serve_help_names_the_deployment_options(capsys: pytest.CaptureFixture[str]) -> None:
+    """`serve --help` lists --configurations FILE and --production-disabled PROJECT_KEY."""
+    code, out, _ = _exit(capsys, "serve", "--help")
+    assert code == 0
+    assert "--configurations FILE" in out and "--production-disabled PROJECT_KEY" in out
+
+
+def test_serve_with_declarations_and_production_disabled_deploys_what_the_file_declares(tmp_path: Path) -> None:
+    """End to end, `serve --delay 0 --configurations FILE --production-disabled mock-project`: a published
+    connector has FILE's applications, a sandbox Deployment of it is built at the next read (Failed without the
+    required values, Deployed with them), and production into mock-project is refused."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    args = ["serve", "--port", str(port), "--delay", "0", "--configurations", str(DECLARATIONS),
+            "--production-disabled", "mock-project"]  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "connector_domain", *args],
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    staged = {
+        "key": "conn", "name": "My connector", "creator": {"email": "jane.doe@example.com"},
+        "repository": {"url": "git@github.com:example/my-connector.git", "tag": "v1.0.0"},
+    }  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                created = httpx.post(f"{url}/connectors/drafts", json=staged)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and process.poll() is None, "the server did not start"
+                time.sleep(0.05)
+        with httpx.Client(base_url=url, timeout=10) as client:
+            id = created.json()["id"]
+            update = {"version": 1, "actions": [{"action": "publish", "certification": False}]}
+            assert client.post(f"/connectors/drafts/{id}", json=update).status_code == 201
+            connector = client.get(f"/connectors/{id}").json()
+            assert [a["applicationName"] for a in connector["configurations"]] == [
+                "service-app",
+                "job-app",
+                "event-app",
+            ]
+            assert [k["key"] for k in connector["globalConfiguration"]["securedConfiguration"]] == ["GLOBAL_SECRET"]
+            draft = {"connector": {"id": id}, "configurations": [], "region": "europe-west1.gcp"}
+            refused = client.post("/mock-project/deployments", json={**draft, "type": "production"})
+            assert refused.json()["errors"][0]["code"] == "DeploymentProductionDeactivated"
+            bare = client.post("/mock-project/deployments", json=draft).json()
+            failed = client.get(f"/mock-project/deployments/{bare['id']}").json()
+            assert failed["status"] == "Failed"
+            assert {e["title"] for e in failed["details"]["build"]["report"]["entries"]} == {
+                "Missing required configuration"
+            }
+            values = [{"applicationName": "service-app", "standardConfiguration": [{"key": "STD_KEY", "value": "v"}],
+                       "securedConfiguration": [{"key": "SECRET_KEY", "value": "s"}]}]  # fmt: skip
+            full = client.post("/mock-project/deployments", json={**draft, "configurations": values}).json()
+            assert client.get(f"/mock-project/deployments/{full['id']}").json()["status"] == "Deployed"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -200,6 +200,51 @@ class TestTable:
                 assert "STATUS_TRANSITIONS" not in path.read_text(), path
 
 
+class TestAwaited:
+    """What the service owes a Deployment (``lifecycle.AWAITED``) agrees with the status table."""
+
+    @pytest.mark.parametrize("status", list(lifecycle.AWAITED), ids=str)
+    def test_each_awaited_event_is_accepted_and_leaves_the_status(self, status: DeploymentStatus) -> None:
+        """The success and failure events of an awaited status are accepted there and move it (or remove it)."""
+        awaited = lifecycle.AWAITED[status]
+        events = [kind for kind in (awaited.success, awaited.failure) if kind is not None]
+        assert events
+        for kind in events:
+            assert lifecycle.accepts(_in(status), kind), (status, kind)
+            moved = lifecycle.target(_in(status), INPUTS[kind])
+            assert moved is lifecycle.GONE or (isinstance(moved, DeploymentStatus) and moved is not status)
+
+    def test_success_and_failure_lead_apart(self) -> None:
+        """Where a step can fail, its two events lead to different places."""
+        for status, awaited in lifecycle.AWAITED.items():
+            if awaited.failure is not None:
+                assert lifecycle.target(_in(status), awaited.success) != lifecycle.target(_in(status), awaited.failure)
+
+    def test_each_wait_names_the_work_of_the_service(self) -> None:
+        """Queued and Deploying await the build; Undeploying the undeployment."""
+        assert {status: awaited.work for status, awaited in lifecycle.AWAITED.items()} == {
+            DeploymentStatus.QUEUED: "build",
+            DeploymentStatus.DEPLOYING: "build",
+            DeploymentStatus.UNDEPLOYING: "undeployment",
+        }
+        assert lifecycle.AWAITED[DeploymentStatus.QUEUED].failure is None
+        deploying = lifecycle.AWAITED[DeploymentStatus.DEPLOYING]
+        assert (deploying.success, deploying.failure) == (DeploymentSucceeded, DeploymentFailed)
+
+    def test_the_awaited_statuses_are_those_that_accept_service_events(self) -> None:
+        """A status is awaited exactly when its row accepts a service event, and every service event is awaited."""
+        service = set(get_args(DeploymentServiceEvent))
+        listing = {status for status, row in lifecycle.STATUS_TRANSITIONS.items() if service & set(row)}
+        assert set(lifecycle.AWAITED) == listing
+        named = {kind for a in lifecycle.AWAITED.values() for kind in (a.success, a.failure) if kind is not None}
+        assert named == service
+
+    @pytest.mark.parametrize("status", list(DeploymentStatus), ids=str)
+    def test_awaited_reads_the_table(self, status: DeploymentStatus) -> None:
+        """``awaited`` is the AWAITED entry of the Deployment's status, or None."""
+        assert lifecycle.awaited(_in(status)) == lifecycle.AWAITED.get(status)
+
+
 class TestDocs:
     """docs/deployments.md shows the table as it is, and the table is the specification's."""
 

@@ -2,10 +2,11 @@
 
 One server for the module, on a store the tests hold. Before each example the
 store is emptied and seeded with two resources (a Draft, and a Published one
-with its Connector), so that every example starts from the same state.
+with its Connector) and a Deployment of the Connector, so that every example
+starts from the same state.
 
-Properties, for generated bodies on every write endpoint, query strings on the
-read endpoints and headers on a few calls:
+Properties, for generated bodies on every write endpoint (the Deployments'
+too), query strings on the read endpoints and headers on a few calls:
 
 - no answer is a 5xx;
 - every error answer is an ErrorResponse (``statusCode``, ``message``,
@@ -36,12 +37,13 @@ from hypothesis import strategies as st
 
 from connector_domain import codec
 from connector_domain.actions import ConnectorUpdate, Publish
+from connector_domain.deployment.model import DeploymentDraft
 from connector_domain.errors import DomainError
 from connector_domain.events import PublishingSucceeded
 from connector_domain.mock.defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import LIMIT_MAX, SimulatedClock, Store, Stored
-from connector_domain.model import ConnectorStagedDraft
+from connector_domain.model import ApplicationType, ConnectorConfigurationApplication, ConnectorStagedDraft
 from connector_domain.testing import strategies as s
 from tests.official_schema import check
 
@@ -65,6 +67,25 @@ MISSING_ID: Final = "00000000-0000-4000-8000-999999999999"
 #: The seeded versions: the Draft as created; the other created, published, then PublishingSucceeded.
 DRAFT_VERSION: Final = 1
 PUBLISHED_VERSION: Final = 3
+#: The seeded Deployment of the Connector, in the caller's project (its build and application take the next ids).
+PROJECT: Final = DEFAULT_PROJECT
+DEPLOYMENT_ID: Final = "00000000-0000-4000-8000-000000000003"
+DEPLOYMENT_KEY: Final = "seed-deployment"
+#: What the Connector's connect.yaml declares: one service application with no keys.
+APPLICATIONS: Final = (
+    ConnectorConfigurationApplication(
+        application_name="service",
+        application_type=ApplicationType.SERVICE,
+        standard_configuration=(),
+        secured_configuration=(),
+    ),
+)
+DEPLOYMENT_DRAFT: Final[dict[str, Any]] = {
+    "key": DEPLOYMENT_KEY,
+    "connector": {"id": PUBLISHED_ID},
+    "configurations": [{"applicationName": "service", "standardConfiguration": [], "securedConfiguration": []}],
+    "region": DEFAULT_REGION,
+}
 
 
 class _Ids:
@@ -126,7 +147,8 @@ def _stored(result: Stored[Any] | DomainError) -> Stored[Any]:
 
 
 def seed(mock: Mock) -> None:
-    """Empty the store, then create the seeded Draft and the seeded Published resource (and its Connector)."""
+    """Empty the store, then create the seeded Draft, the seeded Published resource (and its Connector), and a
+    Deployment of that Connector."""
     store = mock.store
     store.reset()
     mock.ids.count = 0
@@ -134,7 +156,10 @@ def seed(mock: Mock) -> None:
         _stored(store.create(codec.from_wire({**DRAFT, "key": key}, ConnectorStagedDraft), owner=CALLER))
     publish = ConnectorUpdate(version=1, actions=(Publish(certification=False),))
     _stored(store.update(PUBLISHED_ID, publish, by=DEFAULT_AUTHOR))
-    assert _stored(store.deliver(PUBLISHED_ID, PublishingSucceeded())).resource.version == PUBLISHED_VERSION
+    succeeded = PublishingSucceeded(configurations=APPLICATIONS)
+    assert _stored(store.deliver(PUBLISHED_ID, succeeded)).resource.version == PUBLISHED_VERSION
+    draft = codec.from_wire(DEPLOYMENT_DRAFT, DeploymentDraft)
+    assert _stored(store.create_deployment(PROJECT, draft)).resource.id == DEPLOYMENT_ID
 
 
 def _record(result: Stored[Any] | DomainError) -> Any:
@@ -146,11 +171,15 @@ def snapshot(store: Store, *keys: str) -> str:
 
     Its time, its size, every resource's record in creation order, every
     Connector, what a search shows the caller, and what each seeded key and
-    each of *keys* names (a key reserved without a resource shows there).
+    each of *keys* names (a key reserved without a resource shows there); the
+    Deployments of the caller's project, each with its logs, and what each of
+    *keys* names among them.
     """
     page = store.query(limit=LIMIT_MAX)
     search = store.search(project=CALLER, limit=LIMIT_MAX)
+    deployments = store.query_deployments(PROJECT, limit=LIMIT_MAX)
     assert not isinstance(page, DomainError) and not isinstance(search, DomainError)
+    assert not isinstance(deployments, DomainError)
     state = {
         "now": store.now().isoformat(),
         "size": len(store),
@@ -158,6 +187,11 @@ def snapshot(store: Store, *keys: str) -> str:
         "connectors": [_record(store.connector(saved.resource.id)) for saved in page.results],
         "search": [saved.record for saved in search.results],
         "keys": {key: _record(store.get_by_key(key)) for key in (DRAFT_KEY, PUBLISHED_KEY, *keys)},
+        "deployments": [saved.record for saved in deployments.results],
+        "deployment logs": [
+            repr(store.deployment_logs(PROJECT, id=saved.resource.id)) for saved in deployments.results
+        ],
+        "deployment keys": {key: _record(store.deployment_by_key(PROJECT, key)) for key in (DEPLOYMENT_KEY, *keys)},
     }
     return json.dumps(state, sort_keys=True, default=repr)
 
@@ -351,6 +385,29 @@ def _event_documents() -> st.SearchStrategy[Any]:
     return st.one_of(s.service_events().map(codec.to_wire), st.builds(lambda t: {"type": t}, hostile_strings))
 
 
+def _deployment_draft_documents() -> st.SearchStrategy[Any]:
+    """The seeded draft again (its key taken), with a new key or none (a new Deployment), and drafts of any kind."""
+    fits = st.builds(lambda key: {**DEPLOYMENT_DRAFT, "key": key}, st.sampled_from([DEPLOYMENT_KEY, "new-key"]))
+    return st.one_of(fits, st.just({k: v for k, v in DEPLOYMENT_DRAFT.items() if k != "key"}),
+                     s.deployment_drafts().map(codec.to_wire))  # fmt: skip
+
+
+def _deployment_update_documents() -> st.SearchStrategy[Any]:
+    actions = st.one_of(s.redeploys().map(codec.to_wire), s.update_action_documents(valid=False))
+    many = st.builds(lambda action, n: [action] * n, actions, st.sampled_from([100, 500, 501, 5_000]))
+    return st.builds(
+        lambda version, actions: {"version": version, "actions": actions},
+        versions,
+        st.one_of(st.lists(actions, max_size=3), many),
+    )
+
+
+def _deployment_event_documents() -> st.SearchStrategy[Any]:
+    return st.one_of(
+        s.deployment_service_events().map(codec.to_wire), st.builds(lambda t: {"type": t}, hostile_strings)
+    )
+
+
 def _clock_documents() -> st.SearchStrategy[Any]:
     seconds = st.one_of(st.integers(0, 10**6), st.floats(0, 1e6), hostile_values)
     return st.builds(lambda n: {"seconds": n}, seconds)
@@ -437,6 +494,17 @@ _events_at: Final = [
     f"/__mock__/connectors/drafts/{PUBLISHED_ID}/events", f"/__mock__/connectors/drafts/{DRAFT_ID}/events",
     f"/__mock__/connectors/drafts/{MISSING_ID}/events", "/__mock__/connectors/drafts/key=/events",
 ]  # fmt: skip
+_deployments_at: Final = [f"/{PROJECT}/deployments", f"/{PROJECT}/deployments/", "/other-project/deployments"]
+_deployment_at: Final = [
+    f"/{PROJECT}/deployments/{DEPLOYMENT_ID}", f"/{PROJECT}/deployments/key={DEPLOYMENT_KEY}",
+    f"/{PROJECT}/deployments/{MISSING_ID}", f"/{PROJECT}/deployments/key=",
+    f"/other-project/deployments/{DEPLOYMENT_ID}", f"/x/deployments/{DEPLOYMENT_ID}",
+    f"/{PROJECT}/deployments/{DEPLOYMENT_ID}/",
+]  # fmt: skip
+_deployment_events_at: Final = [
+    f"/__mock__/{PROJECT}/deployments/{DEPLOYMENT_ID}/events", f"/__mock__/{PROJECT}/deployments/{MISSING_ID}/events",
+    f"/__mock__/{PROJECT}/deployments/key=/events", f"/__mock__/x/deployments/{DEPLOYMENT_ID}/events",
+]  # fmt: skip
 #: A method the path does not answer: 405, which is a refusal like any other.
 _other_methods: Final = st.sampled_from(
     [
@@ -448,6 +516,10 @@ _other_methods: Final = st.sampled_from(
         ("OPTIONS", f"/connectors/drafts/key={DRAFT_KEY}"),
         ("POST", f"/connectors/{PUBLISHED_ID}"),
         ("POST", "/connectors/search"),
+        ("PUT", f"/{PROJECT}/deployments"),
+        ("PATCH", f"/{PROJECT}/deployments/{DEPLOYMENT_ID}"),
+        ("POST", f"/{PROJECT}/deployments/{DEPLOYMENT_ID}/logs"),
+        ("DELETE", f"/__mock__/{PROJECT}/deployments/{DEPLOYMENT_ID}/events"),
     ]
 )
 
@@ -468,6 +540,27 @@ WRITES: Final[dict[str, st.SearchStrategy[Call]]] = {
         bodies(_draft_documents()),
     ),
     "event": _on("POST", _events_at, _event_documents()),
+    "deployment-create": _on("POST", _deployments_at, _deployment_draft_documents()),
+    "deployment-create-any-project": st.builds(
+        Call,
+        st.just("POST"),
+        _hostile_segment().map(lambda segment: f"/{segment}/deployments"),
+        bodies(_deployment_draft_documents()),
+    ),
+    "deployment-update": _on("POST", _deployment_at, _deployment_update_documents()),
+    "deployment-update-any-id": st.builds(
+        Call,
+        st.just("POST"),
+        _hostile_segment().map(lambda segment: f"/{PROJECT}/deployments/{segment}"),
+        bodies(_deployment_update_documents()),
+    ),
+    "deployment-delete": st.builds(
+        Call,
+        st.just("DELETE"),
+        st.builds(lambda path, query: path + query, st.sampled_from(_deployment_at), _sane_versions),
+        bodies(_deployment_draft_documents()),
+    ),
+    "deployment-event": _on("POST", _deployment_events_at, _deployment_event_documents()),
     "clock": _on("POST", ["/__mock__/clock", "/__mock__/clock/"], _clock_documents()),
     "reset": _on("POST", ["/__mock__/reset"], _clock_documents()),
     "other-method": st.builds(
@@ -496,7 +589,7 @@ def test_no_body_breaks_a_write_endpoint(mock: Mock, client: httpx.Client, endpo
 
 _PARAMETERS: Final = [
     "limit", "offset", "version", "isPrivate", "private", "text", "sort", "integrationTypes", "id", "key",
-    "creator.company", "expand", "where",
+    "creator.company", "expand", "where", "deploymentType", "applicationName", "startDate", "endDate", "pageToken",
 ]  # fmt: skip
 _ODD_NAMES: Final = ["lim%69t", "LIMIT", "limit%00", "limit[]", "%20limit", "off%73et", "ver%73ion", "", "%"]
 _NUMBER_SPECIALS: Final = [
@@ -506,6 +599,9 @@ _NUMBER_SPECIALS: Final = [
 _SPECIAL_VALUES: Final = [
     *_NUMBER_SPECIALS, "true", "false", "True", "TRUE", "yes", "null",
     "name asc", "createdAt desc", "name", "name asc asc", " asc", "colour asc", "tax", "fax", "mc-app",
+    "preview", "sandbox", "Production", "service", "2024-01-01T00:00:00Z", "2023-11-01T00:00:00.000+01:00",
+    "2024-01-01T00:00:00", "2024-02-30T00:00:00Z", "9999-12-31T23:59:59.999Z", "0001-01-01T00:00:00Z",
+    "MTpzZWVk",
 ]  # fmt: skip
 #: Values for limit, offset and version: integers past int64 and past the interpreter's 4,300 digits among them.
 number_values: Final = st.one_of(
@@ -573,6 +669,13 @@ READS: Final = [
     ("GET", "/__mock__/clock"),
     ("DELETE", f"/connectors/drafts/{DRAFT_ID}"),
     ("DELETE", f"/connectors/drafts/key={PUBLISHED_KEY}"),
+    ("GET", f"/{PROJECT}/deployments"),
+    ("GET", f"/{PROJECT}/deployments/{DEPLOYMENT_ID}"),
+    ("GET", f"/{PROJECT}/deployments/key={DEPLOYMENT_KEY}"),
+    ("GET", f"/{PROJECT}/deployments/{DEPLOYMENT_ID}/logs"),
+    ("GET", f"/{PROJECT}/deployments/key={DEPLOYMENT_KEY}/logs"),
+    ("DELETE", f"/{PROJECT}/deployments/{DEPLOYMENT_ID}"),
+    ("DELETE", f"/{PROJECT}/deployments/key={DEPLOYMENT_KEY}"),
 ]
 
 

@@ -97,6 +97,72 @@ def test_routes_name_their_types() -> None:
         official_type("PUT", "/connectors/drafts", 200)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status", "name"),
+    [
+        ("POST", "/my-project/deployments", 201, "Deployment"),
+        ("GET", "/my-project/deployments/", 200, "DeploymentPagedQueryResponse"),
+        ("GET", "/my-project/deployments/some-id", 200, "Deployment"),
+        ("GET", "/my-project/deployments/key=k", 200, "Deployment"),
+        ("POST", "/my-project/deployments/key=k", 201, "Deployment"),
+        ("DELETE", "/my-project/deployments/some-id", 202, "Deployment"),
+        ("GET", "/my-project/deployments/key=k/logs", 200, "DeploymentLogCursorPagedQueryResponse"),
+        ("GET", "/my-project/deployments/some-id/logs", 200, "DeploymentLogCursorPagedQueryResponse"),
+        ("POST", "/__mock__/my-project/deployments/some-id/events", 200, "Deployment"),
+        ("GET", "/my-project/deployments/some-id/logs", 400, "ErrorResponse"),
+    ],
+)
+def test_deployment_routes_name_their_types(method: str, path: str, status: int, name: str) -> None:
+    """The Deployment endpoints answer the reference's types, under the reference's statuses (D1-D6)."""
+    assert official_type(method, path, status) == name
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "expected"),
+    [
+        ("POST", "/my-project/deployments", 200, 201),
+        ("POST", "/my-project/deployments/some-id", 200, 201),
+        ("DELETE", "/my-project/deployments/some-id", 200, 202),
+    ],
+)
+def test_a_deployment_success_under_another_status_is_no_official_answer(
+    method: str, path: str, status: int, expected: int
+) -> None:
+    """Create and redeploy answer 201, delete 202: any other success status is caught."""
+    with pytest.raises(AssertionError, match=f"the reference answers {expected}"):
+        official_type(method, path, status)
+
+
+@pytest.mark.parametrize(
+    ("name", "type_name"),
+    [
+        ("deployment/minimal.json", "Deployment"),
+        ("deployment/paged.json", "DeploymentPagedQueryResponse"),
+        ("deployment/draft.json", "DeploymentDraft"),
+        ("deployment/update.json", "DeploymentUpdate"),
+        ("deployment-log/cursor-paged.json", "DeploymentLogCursorPagedQueryResponse"),
+    ],
+)
+def test_the_official_deployment_examples_are_of_their_types(name: str, type_name: str) -> None:
+    """The reference's Deployment examples validate against the schema copy the server tests use."""
+    validate(type_name, _without_nulls(fixture(name)))
+
+
+def test_a_last_logs_page_without_next_is_the_one_deployment_deviation() -> None:
+    """The raw schema requires next on a logs page; the validators accept a page without it, and nothing else."""
+    import jsonschema
+
+    raw = json.loads(SCHEMA.read_text())
+    last = {"data": fixture("deployment-log/cursor-paged.json")["data"]}
+    strict = jsonschema.Draft7Validator(
+        {"$ref": "#/definitions/DeploymentLogCursorPagedQueryResponse", "definitions": raw["definitions"]}
+    )
+    assert not strict.is_valid(last)
+    assert validator("DeploymentLogCursorPagedQueryResponse").is_valid(last)
+    assert not validator("DeploymentLogCursorPagedQueryResponse").is_valid({"next": "token"})
+    assert not validator("DeploymentLogCursorPagedQueryResponse").is_valid({**last, "next": 1})
+
+
 @given(cds.reachable_staged())
 def test_every_reachable_resource_writes_as_its_official_type(staged: ConnectorStaged) -> None:
     """What the reducer reaches, written by the codec, is a valid ConnectorStaged, and its snapshot a Connector."""

@@ -53,6 +53,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
+import attrs
+
 from .. import lifecycle
 from ..access import published_connector, shown_in_search
 from ..actions import ConnectorUpdate
@@ -585,7 +587,9 @@ class Store:
             reference = draft.connector
             staged = self._resolve(reference)
             if staged is None:
-                return ConnectorReferenceNotFound(reference.identifier, reference.version or 1)
+                return ConnectorReferenceNotFound(
+                    reference.identifier, 1 if reference.version is None else reference.version
+                )
             connector = self._connectors.resources.get(staged.resource.id)
             target = staged.resource if reference.staged else (None if connector is None else connector.resource)
             declared = 0 if target is None else len(target.configurations or ())
@@ -649,7 +653,8 @@ class Store:
         ``updateConnector`` deploys the connector's current version (the
         ConnectorStaged for a preview, else the production Connector); when
         that connector no longer exists, the answer is
-        ``ConnectorReferenceNotFound`` and nothing changes.
+        ``ConnectorReferenceNotFound`` (once every earlier check passed) and
+        nothing changes.
         """
         with self._lock:
             now = self._tick()
@@ -672,11 +677,7 @@ class Store:
         deployment = stored.resource
         target = self._connector_of(deployment)
         if target is None and any(action.update_connector for action in update.actions):
-            stale = check_version(deployment, update.version)
-            if stale is not None:
-                return stale
-            reference = deployment.connector
-            return ConnectorReferenceNotFound(reference.key or reference.id, reference.version)
+            return _without_connector(deployment, update)
         result = apply_deployment_update(deployment, update, target=target)
         if isinstance(result, DomainError):
             return result
@@ -771,3 +772,30 @@ class Store:
                 page_token=page_token,
                 page_size=page_size,
             )
+
+
+def _without_connector(deployment: Deployment, update: DeploymentUpdate) -> DomainError:
+    """The refusal of *update*, which updates the connector of *deployment*, a connector that no longer exists.
+
+    The checks of a redeploy keep their order (deployments.md: the version,
+    then for each action the status row, the values, the global values, and
+    only then ``updateConnector``): the first that fails answers, and an
+    action with ``updateConnector`` that passes the others is
+    ``ConnectorReferenceNotFound``, naming the connector the snapshot names.
+    Its values are judged against that snapshot, the one version of the
+    connector left to judge them by.
+    """
+    stale = check_version(deployment, update.version)
+    if stale is not None:
+        return stale
+    current = deployment
+    for action in update.actions:
+        result = apply_deployment(current, attrs.evolve(action, update_connector=None))
+        if isinstance(result, DomainError):
+            return result
+        if action.update_connector:
+            reference = deployment.connector
+            return ConnectorReferenceNotFound(reference.key or reference.id, reference.version)
+        assert isinstance(result, Deployment), result  # no update action removes a Deployment
+        current = result
+    raise AssertionError("the update has an action with updateConnector")
