@@ -38,7 +38,7 @@ from .actions import AddCertificationComment, AddPrivateProject, ConnectorUpdate
 from .errors import DomainError
 from .events import Input, PublishingSucceeded
 from .mock.defaults import BODY_TIMEOUT, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
-from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_identifier
+from .model import ConnectorStaged, ConnectorStagedDraft, Creator, Region, Repository, check_project_key
 from .reducer import apply, apply_update, create
 
 if TYPE_CHECKING:
@@ -239,7 +239,7 @@ def _port(text: str) -> int:
 def _project_key(text: str) -> str:
     """``--project``: a project key, as a ProjectIdentifier's second part allows."""
     try:
-        check_project_identifier(f"{Region.EUROPE_WEST1_GCP.value}:{text}")
+        check_project_key(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a project key (2 to 36 of a-z, A-Z, 0-9, - and _): {text!r}") from None
     return text
@@ -334,7 +334,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--project",
         type=_project_key,
         default=DEFAULT_PROJECT,
-        help=f"the project key every request acts as: it owns the drafts it creates (default: {DEFAULT_PROJECT})",
+        help="the project key a request acts as when neither a token of the mock nor its path names one; "
+        f"a project owns the drafts it creates (default: {DEFAULT_PROJECT})",
     )
     serve.add_argument(
         "--region",

@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Final, NamedTuple
 
+from .model import PROJECT_KEY_PATTERN
+
 __all__ = [
     "ENDPOINTS",
     "SCOPE_NAMES",
@@ -94,7 +96,7 @@ ENDPOINTS: Final[Mapping[tuple[str, str], Trait]] = {
     ("DELETE", "/connectors/drafts/key={key}"): _M,
 }
 
-_SCOPE: Final = re.compile(r"([a-z_]+):([a-zA-Z0-9_-]{2,36})")
+_SCOPE: Final = re.compile(rf"([a-z_]+):({PROJECT_KEY_PATTERN.pattern})")
 
 
 class Scope(NamedTuple):
@@ -107,8 +109,8 @@ class Scope(NamedTuple):
         return f"{self.name}:{self.project}"
 
 
-def parse_scopes(text: str) -> tuple[Scope, ...] | str:
-    """The scopes of a space-separated scope string, in order; else a message naming the first bad one.
+def parse_scopes(text: str) -> tuple[Scope, ...]:
+    """The scopes of a space-separated scope string, in order, each once; ``ValueError`` names the first bad one.
 
     Each is ``name:{projectKey}``, the name one of ``SCOPE_NAMES`` and the
     project key as a ProjectIdentifier's second part allows it. An empty
@@ -119,7 +121,9 @@ def parse_scopes(text: str) -> tuple[Scope, ...] | str:
         match = _SCOPE.fullmatch(item)
         if match is None or match[1] not in SCOPE_NAMES:
             shown = item if len(item) <= 60 else f"{item[:57]}..."
-            return f"{shown!r} is not a scope: expected name:projectKey, the name one of {', '.join(SCOPE_NAMES)}"
+            raise ValueError(
+                f"{shown!r} is not a scope: expected name:projectKey, the name one of {', '.join(SCOPE_NAMES)}"
+            )
         scopes.append(Scope(match[1], match[2]))
     return tuple(dict.fromkeys(scopes))
 

@@ -33,6 +33,7 @@ __all__ = [
     "GITHUB_URL_PATTERN",
     "KEY_PATTERN",
     "PROJECT_IDENTIFIER_PATTERN",
+    "PROJECT_KEY_PATTERN",
     "ApplicationType",
     "CertificationInfo",
     "CertificationInfoComment",
@@ -58,6 +59,7 @@ __all__ = [
     "check_application_name",
     "check_key",
     "check_project_identifier",
+    "check_project_key",
     "check_repository",
     "check_repository_tag",
     "check_repository_url",
@@ -148,8 +150,10 @@ class ApplicationType(enum.Enum):
 KEY_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]+")
 #: ``applicationName`` of a configuration application (length 2..256).
 APPLICATION_NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]+")
+#: A project key: the second part of a ProjectIdentifier, the ``{projectKey}`` of a path and of a scope.
+PROJECT_KEY_PATTERN: Final = re.compile(r"[a-zA-Z0-9-_]{2,36}")
 #: ProjectIdentifier, ``{region}:{projectKey}``.
-PROJECT_IDENTIFIER_PATTERN: Final = re.compile(r"[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}")
+PROJECT_IDENTIFIER_PATTERN: Final = re.compile(rf"[a-zA-Z0-9-_.]+:{PROJECT_KEY_PATTERN.pattern}")
 #: The HTTPS or SSH form of a GitHub repository URL, optionally ending in ``.git``.
 GITHUB_URL_PATTERN: Final = re.compile(
     # owner and repo: letters, digits, "_", ".", "-", and not dots alone ("..").
@@ -165,6 +169,7 @@ _WIRE_PATTERN: Final = {
     KEY_PATTERN.pattern: "^[A-Za-z0-9_-]+$",
     APPLICATION_NAME_PATTERN.pattern: "^[A-Za-z0-9_-]+$",
     PROJECT_IDENTIFIER_PATTERN.pattern: "^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$",
+    PROJECT_KEY_PATTERN.pattern: "^[a-zA-Z0-9-_]{2,36}$",
 }
 
 
@@ -191,6 +196,11 @@ def check_application_name(value: object) -> None:
 def check_project_identifier(value: object) -> None:
     """Raise ValueError unless *value* matches ``^[a-zA-Z0-9-_.]+:[a-zA-Z0-9-_]{2,36}$``."""
     _check_pattern(value, PROJECT_IDENTIFIER_PATTERN)
+
+
+def check_project_key(value: object) -> None:
+    """Raise ValueError unless *value* is a project key, ``^[a-zA-Z0-9-_]{2,36}$``: a ProjectIdentifier's end."""
+    _check_pattern(value, PROJECT_KEY_PATTERN)
 
 
 def check_repository_url(value: object) -> None:

@@ -137,6 +137,33 @@ def test_the_tokens_held_stay_within_the_bound(requests: int) -> None:
 def test_parse_client_reads_id_secret_and_scopes() -> None:
     client = parse_client("ci:s3cret:view_connectors:p1 manage_connectors:p1")
     assert client == Client("ci", "s3cret", (Scope("view_connectors", "p1"), Scope("manage_connectors", "p1")))
-    for bad in ["ci", "ci:s3cret", "ci:s3cret:", ":s:view_connectors:p1", "ci::view_connectors:p1", "ci:s:bogus:p1"]:
+    bad_clients = [
+        "ci",
+        "ci:s3cret",
+        "ci:s3cret:",
+        ":s:view_connectors:p1",
+        "ci::view_connectors:p1",
+        "ci:s:bogus:p1",
+        "ci:s:view_connectors:p1 view_connectors:p2",
+    ]
+    for bad in bad_clients:
         with pytest.raises(ValueError):
             parse_client(bad)
+
+
+def test_bad_credentials_are_refused_before_the_scope_is_read() -> None:
+    """A client that cannot authenticate learns nothing of the scopes: 401, whatever it asked for."""
+    mock = tokens(Client("ci", "s3cret", (Scope("view_connectors", "p1"),)))
+    answer = refused(mock.request(form(grant_type="client_credentials", scope="nonsense"), basic("ci", "wrong")))
+    assert (answer.status, answer.error) == (401, "invalid_client")
+
+
+def test_without_expiry_a_token_keeps_naming_its_project() -> None:
+    """Tokens(expire=False), the mock without --auth: a clock days ahead does not change who the caller is."""
+    clock = SimulatedClock(START)
+    mock = tokens(clock=clock, expire=False)
+    token, _ = issued(mock.request(form(grant_type="client_credentials", scope="view_connectors:p1"), basic("a", "b")))
+    clock.advance(30 * 24 * 3600)
+    issued(mock.request(form(grant_type="client_credentials"), basic("a", "b")))
+    grant = mock.grant(f"Bearer {token}")
+    assert grant is not None and grant.project == "p1"

@@ -889,3 +889,34 @@ class TestNothingHalfDone:
         assert store.get("id-1") is before and len(store) == 1
         assert ok(store.query(sort=["lastModifiedAt desc"])).results == (before,)
         ok(store.create(draft("k2")))
+
+
+# --- Tenancy: what the owner and project arguments leave visible -------------------------------
+
+A = "europe-west1.gcp:project-a"
+B = "europe-west1.gcp:project-b"
+
+
+def test_a_draft_created_with_no_owner_is_every_callers() -> None:
+    """store.create(draft) in Python, then HTTP callers of any project: the draft is theirs to see and change."""
+    store, _ = make_store()
+    unowned = ok(store.create(draft("unowned"))).resource.id
+    own = ok(store.create(draft("own"), owner=A)).resource.id
+    assert ok(store.get(unowned, owner=B)).resource.key == "unowned"
+    page = ok(store.query(owner=B))
+    assert [s.resource.id for s in page.results] == [unowned]
+    assert [s.resource.id for s in ok(store.query(owner=A)).results] == [unowned, own]
+    assert isinstance(store.get(own, owner=B), ResourceNotFound)
+    ok(store.delete(unowned, owner=B))
+    assert [s.resource.id for s in ok(store.query(owner=A)).results] == [own]
+
+
+def test_an_unlisted_connector_is_still_read_by_id_by_those_who_may_see_it() -> None:
+    """unlist hides a Connector from searches, not from the production reads (access.visible)."""
+    store, _ = make_store()
+    id = ok(store.create(draft("public-one"), owner=A)).resource.id
+    certify(store, id)
+    ok(update(store, id, Unlist()))
+    assert ok(store.connector(id, project=B)).resource.id == id
+    assert ok(store.connector_by_key("public-one", project=B)).resource.id == id
+    assert ok(store.search(project=B)).total == 0

@@ -1220,3 +1220,13 @@ def test_a_refused_request_changes_no_answer(requests: list[tuple[Any, ...]], si
             assert answers(store, ("dep-a", "dep-b")) == before, (request, result)
         assert SECRET not in repr(result)
     assert SECRET not in answers(store)
+
+
+def test_the_creator_deploys_its_own_private_connector_to_another_region() -> None:
+    """The same project key is the same project in every region: its own connector stays its own."""
+    store, _ = make_store()
+    connector(store, projects=())  # private, listing nobody: only its creator may deploy it
+    elsewhere = deploy(store, region=Region.US_CENTRAL1_GCP)
+    assert elsewhere.deployed_region is Region.US_CENTRAL1_GCP
+    refused = store.create_deployment(OTHER, draft(region=Region.US_CENTRAL1_GCP))
+    assert isinstance(refused, ConnectorReferenceNotFound)

@@ -20,7 +20,7 @@ from typing import Final
 
 __all__ = ["BODY_TIMEOUT", "DEFAULT_AUTHOR", "DEFAULT_PROJECT", "DEFAULT_REGION", "HEADER_TIMEOUT", "MAX_BODY"]
 
-#: The project key every request acts as (``serve --project``).
+#: The project key a request acts as when no token and no path names one (``serve --project``).
 DEFAULT_PROJECT: Final = "mock-project"
 #: The region of the projects (``serve --region``).
 DEFAULT_REGION: Final = "europe-west1.gcp"

@@ -64,10 +64,10 @@ def parse_client(text: str) -> Client:
     if not sep or not sep2 or not client_id or not secret:
         raise ValueError(f"expected ID:SECRET:SCOPES, got {text[:60]!r}")
     scopes = parse_scopes(scope_text)
-    if isinstance(scopes, str):
-        raise ValueError(scopes)
     if not scopes:
         raise ValueError("a client needs at least one scope")
+    if len(projects_of(scopes)) != 1:
+        raise ValueError("the scopes of a client name one project: a token names one")
     return Client(client_id, secret, scopes)
 
 
@@ -127,7 +127,10 @@ class Tokens:
     *clock* is the mock's time; *clients* fixes the clients accepted
     (default: any, see the module's docstring); *project* the default
     project of a token asked for without ``scope``; *token* makes a token's
-    text (default: 32 random bytes, URL-safe).
+    text (default: 32 random bytes, URL-safe). With *expire* false, a token
+    still names its project after ``expires_in`` (until ``max_tokens`` newer
+    ones push it out): a mock that does not check tokens keeps a caller's
+    project while its clock jumps days ahead.
     """
 
     def __init__(
@@ -139,6 +142,7 @@ class Tokens:
         lifetime: timedelta = LIFETIME,
         max_tokens: int = MAX_TOKENS,
         token: Callable[[], str] | None = None,
+        expire: bool = True,
     ) -> None:
         if lifetime <= timedelta(0):
             raise ValueError(f"lifetime must be positive, got {lifetime}")
@@ -150,6 +154,7 @@ class Tokens:
         self.lifetime: Final = lifetime
         self._max = max_tokens
         self._token = token or (lambda: secrets.token_urlsafe(32))
+        self.expire: Final = expire
         self._grants: OrderedDict[str, Grant] = OrderedDict()  # in issue order, which is expiry order
         self._lock = threading.Lock()
 
@@ -183,12 +188,13 @@ class Tokens:
         if isinstance(credentials, OAuthError):
             return credentials
         client_id, secret = credentials
-        asked = parse_scopes(fields.get("scope", ""))
-        if isinstance(asked, str):
-            return OAuthError(400, "invalid_scope", asked)
         client = self._clients.get(client_id)
         if self._clients and (client is None or not secrets.compare_digest(client.secret, secret)):
             return _BAD_CLIENT
+        try:
+            asked = parse_scopes(fields.get("scope", ""))
+        except ValueError as exc:
+            return OAuthError(400, "invalid_scope", str(exc))
         if client is not None and not set(asked) <= set(client.scopes):
             denied = next(str(s) for s in asked if s not in client.scopes)
             return OAuthError(400, "invalid_scope", f"The client may not be granted the scope {denied}.")
@@ -201,7 +207,7 @@ class Tokens:
     def _issue(self, client_id: str, scopes: tuple[Scope, ...], project: str) -> tuple[str, Grant]:
         with self._lock:
             now = self._clock()
-            while self._grants and next(iter(self._grants.values())).expires_at <= now:
+            while self.expire and self._grants and next(iter(self._grants.values())).expires_at <= now:
                 self._grants.popitem(last=False)
             while len(self._grants) >= self._max:
                 self._grants.popitem(last=False)
@@ -219,7 +225,7 @@ class Tokens:
             return None
         with self._lock:
             grant = self._grants.get(token.strip())
-        if grant is None or grant.expires_at <= self._clock():
+        if grant is None or (self.expire and grant.expires_at <= self._clock()):
             return None
         return grant
 

@@ -69,7 +69,7 @@ from ..deployment.events import DeploymentServiceEvent
 from ..deployment.model import DeploymentDraft, DeploymentLogCursorPagedQueryResponse
 from ..errors import AuthenticationError, AuthorizationError, DomainError, InvalidPathParam, InvalidQueryParam
 from ..events import ServiceEvent
-from ..model import ConnectorStagedDraft, check_project_identifier
+from ..model import ConnectorStagedDraft, check_project_identifier, check_project_key
 from ._protocol import error_body, new_correlation_id, with_header_timeout
 from .defaults import BODY_TIMEOUT, DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION, HEADER_TIMEOUT, MAX_BODY
 from .identity import Client, OAuthError, Tokens
@@ -233,7 +233,8 @@ def create_app(
     if simulation is not None:
         store.simulation = simulation
     mock: Store = store
-    tokens = Tokens(clock=mock.now, project=project, clients=clients)
+    # Without auth, a token only names its caller's project, and keeps naming it when the clock jumps.
+    tokens = Tokens(clock=mock.now, project=project, clients=clients, expire=auth)
 
     # --- Identity ---------------------------------------------------------------------------
 
@@ -400,9 +401,9 @@ def create_app(
         """The ``{projectKey}`` of the path, which must make a ProjectIdentifier."""
         key: str = request.path_params["project"]
         try:
-            check_project_identifier(f"{region}:{key}")
-        except ValueError:
-            return InvalidPathParam(f"projectKey: {shown(key)} is not a project key ([a-zA-Z0-9-_]{{2,36}})")
+            check_project_key(key)
+        except ValueError as exc:
+            return InvalidPathParam(f"projectKey: {exc}")
         return key
 
     async def create_deployment(request: Request) -> Response:
@@ -590,7 +591,7 @@ def create_app(
     # slash is the same resource, which _Edge settles before routing.
     app.router.redirect_slashes = False
     app.state.store = store
-    app.state.tokens = tokens
+    app.state.tokens = tokens  # the mock's Tokens, for a test that issues or inspects tokens directly
     return app
 
 

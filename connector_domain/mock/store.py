@@ -56,7 +56,7 @@ from typing import Final
 import attrs
 
 from .. import lifecycle
-from ..access import published_connector, shown_in_search
+from ..access import published_connector, visible
 from ..actions import ConnectorUpdate
 from ..deployment.actions import Delete, DeploymentUpdate
 from ..deployment.build import started_logs
@@ -148,7 +148,8 @@ class Store:
         self._staged = Index()
         self._by_key: dict[str, str] = {}
         self._owners: dict[str, str] = {}  # id -> the ProjectIdentifier that created it
-        self._owned: dict[str, set[str]] = {}  # ProjectIdentifier -> the ids it created
+        # ProjectIdentifier -> the ids it created; None -> those created with no owner, every caller's
+        self._owned: dict[str | None, set[str]] = {}
         self._connectors = ConnectorIndex()
         self._schedule = Schedule()
         self._deployments: dict[str, DeploymentIndex] = {}  # project key -> its Deployments
@@ -278,12 +279,20 @@ class Store:
                 self._by_key[staged.key] = id
             if owner is not None:
                 self._owners[id] = owner
-                self._owned.setdefault(owner, set()).add(id)
+            self._owned.setdefault(owner, set()).add(id)
             return saved
 
+    def _visible_drafts(self, owner: str) -> set[str]:
+        """The ids of the drafts *owner* sees: its own, and those created with no owner (read, not kept)."""
+        own, unowned = self._owned.get(owner, set()), self._owned.get(None)
+        return own | unowned if unowned else own
+
     def _own(self, stored: Stored[ConnectorStaged] | None, owner: str | None) -> Stored[ConnectorStaged] | None:
-        """*stored* when *owner* (a ProjectIdentifier, or None for any caller) may see it as a draft."""
-        if stored is None or owner is None or self._owners.get(stored.resource.id) == owner:
+        """*stored* when *owner* (a ProjectIdentifier, or None for any caller) may see it as a draft.
+
+        A draft created with no owner (``create(draft)`` in Python) is every caller's.
+        """
+        if stored is None or owner is None or self._owners.get(stored.resource.id, owner) == owner:
             return stored
         return None
 
@@ -377,11 +386,10 @@ class Store:
             del self._by_key[staged.key]
         self._schedule.drop(id)
         owner = self._owners.pop(id, None)
-        if owner is not None:
-            owned = self._owned[owner]
-            owned.discard(id)
-            if not owned:
-                del self._owned[owner]
+        owned = self._owned[owner]
+        owned.discard(id)
+        if not owned:
+            del self._owned[owner]
         self._connectors.remove(id)
         return stored
 
@@ -409,17 +417,19 @@ class Store:
             return self._own(self._find_key(key), owner) or ResourceNotFound(key=key)
 
     def _shown(self, stored: Stored[Connector] | None, project: str | None) -> Stored[Connector] | None:
-        """*stored* when *project* (a ProjectIdentifier, or None for any caller) may see it (``shown_in_search``)."""
+        """*stored* when *project* (a ProjectIdentifier, or None for any caller) may see it (``access.visible``)."""
         if stored is None or project is None:
             return stored
         id = stored.resource.id
         staged = self._staged.resources[id].resource
-        return stored if shown_in_search(staged, project, owner=self._owners.get(id)) else None
+        return stored if visible(staged, project, owner=self._owners.get(id)) else None
 
     def connector(self, id: str, *, project: str | None = None) -> Stored[Connector] | ResourceNotFound:
         """``GET /connectors/{id}``: the production Connector, once the resource was published.
 
-        With *project*, one that project may not see is not found.
+        With *project*, one that project may not see (``access.visible``:
+        public, listed in ``privateProjects``, or its own) is not found; an
+        unlisted connector is hidden from searches only.
         """
         with self._lock:
             self._tick()
@@ -458,7 +468,7 @@ class Store:
                 sort=sort,
                 is_private=is_private,
                 integration_types=integration_types,
-                within=None if owner is None else self._owned.get(owner, set()),
+                within=None if owner is None else self._visible_drafts(owner),
             )
 
     def search(
@@ -500,6 +510,19 @@ class Store:
     def _find_deployment_key(self, project: str, key: str) -> Stored[Deployment] | None:
         id = self._deployment_keys.get((project, key))
         return None if id is None else self._find_deployment(project, id)
+
+    def _owner_deploying(self, id: str, project: str, draft: DeploymentDraft) -> str | None:
+        """The creator of *id* as the deploying project's rules see it.
+
+        The creator is recorded as ``{its region}:{key}``; a project deploys
+        as ``{draft region}:{key}``. The same project key is the same
+        project, whatever region it deploys to: it keeps its own connector
+        (mock-service.md: every project has one region).
+        """
+        owner = self._owners.get(id)
+        if owner is not None and owner.partition(":")[2] == project:
+            return f"{draft.region.value}:{project}"
+        return owner
 
     def _resolve(self, reference: ConnectorReference) -> Stored[ConnectorStaged] | None:
         """The ConnectorStaged a reference names by id or key (its Connector has the same id and key)."""
@@ -604,7 +627,7 @@ class Store:
                 build_id=self._ids(),
                 application_ids=[self._ids() for _ in range(declared)],
                 connector=None if connector is None else connector.resource,
-                owner=self._owners.get(staged.resource.id),
+                owner=self._owner_deploying(staged.resource.id, project, draft),
                 production_enabled=project not in self.production_disabled,
             )
             if isinstance(result, DomainError):
