@@ -106,3 +106,14 @@ def test_the_harness_deploys_at_once_and_delivers_deployment_events() -> None:
             mock.deliver_deployment(created["id"], DeploymentStarted())
         with pytest.raises(KeyError):
             mock.deployment(created["id"], project="other-project")
+
+
+def test_the_harness_serves_a_mock_that_checks_tokens() -> None:
+    """running_mock(auth=True): 401 without a token, and the token endpoint gives one that admits the call."""
+    with running_mock(auth=True) as mock:
+        assert httpx.get(f"{mock.url}/connectors/drafts").status_code == 401
+        token = httpx.post(
+            f"{mock.url}/oauth/token", data={"grant_type": "client_credentials"}, auth=("my-client", "my-secret")
+        ).json()["access_token"]
+        listed = httpx.get(f"{mock.url}/connectors/drafts", headers={"Authorization": f"Bearer {token}"})
+        assert listed.status_code == 200 and listed.json()["total"] == 0

@@ -18,7 +18,7 @@ Under pytest, the ``connect_mock`` fixture of the package's pytest plugin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -32,6 +32,7 @@ from ..errors import DomainError
 from ..events import ServiceEvent
 from ..model import ConnectorStaged
 from .clock import SimulatedClock
+from .identity import Client
 from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
 from .simulation import Automatic, Simulation
 from .store import Store
@@ -123,19 +124,23 @@ def running_mock(
     project: str = DEFAULT_PROJECT,
     region: str = DEFAULT_REGION,
     author: str = DEFAULT_AUTHOR,
+    auth: bool = False,
+    clients: Sequence[Client] = (),
+    production_disabled: Sequence[str] = (),
 ) -> Iterator[ConnectMock]:
     """Serve a fresh mock on a free port of *host* (loopback) while the block runs.
 
     *simulation* is the simulated Connect service (default ``INSTANT``: it
     answers at once, Deployments included; pass ``Manual()`` to deliver every
     event yourself); *start* the time its
-    clock stands at (default: now, in UTC); *project*, *region* and
-    *author* are ``create_app``'s.
+    clock stands at (default: now, in UTC); *project*, *region*, *author*,
+    *auth* and *clients* are ``create_app``'s (with ``auth``, get a token
+    from ``{mock.url}/oauth/token``), *production_disabled* the ``Store``'s.
     """
     from .server import create_app, serving  # the server extra, needed only here
 
     clock = SimulatedClock(start or datetime.now(UTC))
-    store = Store(clock=clock, simulation=simulation)
-    app = create_app(store, project=project, region=region, author=author)
+    store = Store(clock=clock, simulation=simulation, production_disabled=production_disabled)
+    app = create_app(store, project=project, region=region, author=author, auth=auth, clients=clients)
     with serving(app, host=host) as url:
         yield ConnectMock(url=url, store=store, clock=clock, project=project)
