@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import re
 import urllib.parse
 from datetime import UTC, datetime, timedelta
 
@@ -94,6 +95,25 @@ def test_a_bad_request_answers_the_oauth_error(body: bytes, authorization: str |
     code = "AuthenticationError" if error == "invalid_client" else error
     assert answer.body["errors"] == [{"code": code, "message": answer.description}]
     assert len(mock) == 0
+
+
+@given(st.text(max_size=30))
+def test_an_error_description_keeps_to_the_characters_rfc_6749_allows(sent: str) -> None:
+    """Whatever grant type was sent, the description quoting it is printable ASCII without a quote or a backslash.
+
+    RFC 6749, 5.2: error_description "MUST NOT include characters outside the set %x20-21 / %x23-5B / %x5D-7E";
+    the others are percent-encoded, so the text still says what was sent.
+    """
+    answer = refused(tokens().request(form(grant_type=f"x{sent}"), basic("a", "b")))
+    assert answer.error == "unsupported_grant_type"
+    assert re.fullmatch(r"[\x20\x21\x23-\x5B\x5D-\x7E]*", answer.body["error_description"])
+    assert urllib.parse.unquote(answer.description) == f"The grant type {f'x{sent}'!r} is not supported."
+
+
+def test_a_description_percent_encodes_what_it_may_not_hold() -> None:
+    answer = OAuthError(400, "invalid_request", 'a "b" \\ 100% \x1f é')
+    assert answer.description == "a %22b%22 %5C 100%25 %1F %C3%A9"
+    assert answer.body["error_description"] == answer.body["message"] == answer.description
 
 
 def test_scopes_of_two_projects_make_no_token() -> None:

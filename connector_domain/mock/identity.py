@@ -86,6 +86,21 @@ class Grant:
         return " ".join(map(str, self.scopes))
 
 
+#: The characters RFC 6749 (5.2) allows in ``error_description``: printable ASCII but ``"`` and ``\\``;
+#: ``%`` is allowed too, and left out here because it escapes the others.
+_DESCRIPTION_SAFE: Final = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in '"\\%')
+
+
+def _description(text: str) -> str:
+    """*text* within RFC 6749's ``error_description`` characters: any other character percent-encoded (UTF-8).
+
+    A description quotes what the request sent (a grant type, a scope), which
+    may hold any character; the RFC says the value "MUST NOT include"
+    others.
+    """
+    return urllib.parse.quote(text, safe=_DESCRIPTION_SAFE)
+
+
 @attrs.frozen
 class OAuthError:
     """A refused token request, in the OAuth error format (RFC 6749, 5.2).
@@ -94,12 +109,13 @@ class OAuthError:
     ``unsupported_grant_type``, ``invalid_scope``); ``body`` is the answer:
     the OAuth fields, and the API's ErrorResponse fields beside them (as
     the commercetools auth service answers), whose code is
-    ``AuthenticationError`` for bad credentials.
+    ``AuthenticationError`` for bad credentials. ``description`` is kept to
+    the characters the RFC allows (``_description``).
     """
 
     status: int
     error: str
-    description: str
+    description: str = attrs.field(converter=_description)
 
     @property
     def body(self) -> dict[str, Any]:
