@@ -41,7 +41,7 @@ from connector_domain.deployment import (
     apply_deployment_update,
     create_deployment,
 )
-from connector_domain.deployment.reducer import Target, deployment_connector
+from connector_domain.deployment.reducer import Target, deployment_connector, unknown_reference
 from connector_domain.errors import (
     ConcurrentModification,
     ConnectorReferenceNotFound,
@@ -303,11 +303,35 @@ class TestCreateChecks:
         assert _create(_draft(connector=ConnectorReference(id="con-1", version=2))) == _not_found(version=2)
 
     def test_no_version_means_the_current_one(self) -> None:
-        """Without a version the current one is deployed, and a refusal names it."""
+        """Without a version the current one is deployed, and a refusal of a connector the project sees names it."""
         assert _created(_draft(connector=ConnectorReference(id="con-1"))).connector.version == 3
-        assert _create(_draft(connector=ConnectorReference(key="connector-key")), project="other") == _not_found(
-            "connector-key"
+        never_published = _draft(connector=ConnectorReference(key="connector-key"))
+        assert _create(never_published, connector=None) == _not_found("connector-key")
+
+    @pytest.mark.parametrize("preview", [False, True])
+    def test_a_hidden_connector_is_answered_as_none(self, preview: bool) -> None:
+        """To a project that may not see it, a refusal names what was sent, or version 1: not the connector's version.
+
+        It is the answer to a reference that names no connector (``unknown_reference``), so
+        neither the connector's existence nor its version is revealed.
+        """
+        reference = ConnectorReference(key="connector-key", staged=preview or None)
+        assert unknown_reference(reference) == _not_found("connector-key", 1)
+        assert _create(_draft(connector=reference), project="other") == unknown_reference(reference)
+        unpublished = attrs.evolve(STAGED, published_before=False)
+        assert _create(_draft(connector=reference), unpublished, connector=None, project="other") == _not_found(
+            "connector-key", 1
         )
+        sent = ConnectorReference(key="connector-key", staged=preview or None, version=9)
+        assert (
+            _create(_draft(connector=sent), project="other")
+            == unknown_reference(sent)
+            == _not_found("connector-key", 9)
+        )
+        # Listed for a production deployment but not for a preview: the staged version stays hidden too.
+        public = attrs.evolve(STAGED, private=False, private_projects=())
+        if preview:
+            assert _create(_draft(connector=reference), public) == _not_found("connector-key", 1)
 
     def test_the_identifier_is_as_sent(self) -> None:
         """``$identifier`` is the id when sent, else the key."""

@@ -94,6 +94,7 @@ __all__ = [
     "check_version",
     "create_deployment",
     "deployment_connector",
+    "unknown_reference",
 ]
 
 #: The connector a Deployment deploys, as the caller resolved it: a ConnectorStaged for a
@@ -207,21 +208,35 @@ def create_deployment(
     )
 
 
+def unknown_reference(reference: ConnectorReference) -> ConnectorReferenceNotFound:
+    """The answer to *reference* when it names no connector the project may deploy from: none at all, or a hidden one.
+
+    ``$identifier`` is the id or key sent, ``$version`` the version sent, or
+    1, the first version of every connector, when none was sent: nothing in
+    it comes from a connector, so that a hidden one is answered exactly as
+    one that does not exist (deployments.md, Create 2: "a private connector
+    is not revealed to other projects").
+    """
+    return ConnectorReferenceNotFound(reference.identifier, 1 if reference.version is None else reference.version)
+
+
 def _check_reference(
     reference: ConnectorReference, staged: ConnectorStaged, target: Target | None, project: str, owner: str | None
 ) -> ConnectorReferenceNotFound | None:
     """Create step 2: the one error of a reference the project cannot deploy; None when it can.
 
-    ``$version`` is the version sent, or the current one when none was sent
-    (deployments.md); invisibility is not revealed (decision).
+    A connector the project may not see (``access.visible``; for a preview,
+    ``access.listed`` too) is ``unknown_reference``'s answer, as if it did not
+    exist (decision). For one it may see, ``$version`` is the version sent,
+    or the current one when none was sent (deployments.md).
     """
+    if not visible(staged, project, owner=owner) or (reference.staged and not listed(staged, project)):
+        return unknown_reference(reference)
     current = staged.version if target is None else target.version
     not_found = ConnectorReferenceNotFound(
         reference.identifier, current if reference.version is None else reference.version
     )
     if target is None or (reference.version is not None and reference.version != target.version):
-        return not_found
-    if not visible(staged, project, owner=owner) or (reference.staged and not listed(staged, project)):
         return not_found
     return None
 

@@ -72,7 +72,7 @@ from ..deployment.model import (
     DeploymentStatus,
     DeploymentType,
 )
-from ..deployment.reducer import apply_deployment, apply_deployment_update, create_deployment
+from ..deployment.reducer import apply_deployment, apply_deployment_update, create_deployment, unknown_reference
 from ..errors import (
     ConnectorReferenceNotFound,
     DomainError,
@@ -597,8 +597,9 @@ class Store:
         """``POST /{project}/deployments``: the new Deployment, or the first check it fails (deployments.md, Create).
 
         The store resolves ``draft.connector`` (an unknown id or key is
-        ``ConnectorReferenceNotFound``, with the version sent, or 1, the
-        first version of any connector, when none was sent) and passes what
+        ``unknown_reference``'s ``ConnectorReferenceNotFound``, with the version
+        sent, or 1, the first version of any connector, when none was sent, as
+        for a connector the project may not see) and passes what
         ``create_deployment`` needs: the ConnectorStaged, its production
         Connector, the project of its creator, whether *project* may deploy
         to production. A key the project already uses is ``DuplicateField``,
@@ -610,9 +611,7 @@ class Store:
             reference = draft.connector
             staged = self._resolve(reference)
             if staged is None:
-                return ConnectorReferenceNotFound(
-                    reference.identifier, 1 if reference.version is None else reference.version
-                )
+                return unknown_reference(reference)
             connector = self._connectors.resources.get(staged.resource.id)
             target = staged.resource if reference.staged else (None if connector is None else connector.resource)
             declared = 0 if target is None else len(target.configurations or ())
