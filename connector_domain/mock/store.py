@@ -56,7 +56,7 @@ from typing import Final
 import attrs
 
 from .. import lifecycle
-from ..access import published_connector, visible
+from ..access import listed, published_connector, visible
 from ..actions import ConnectorUpdate
 from ..deployment.actions import Delete, DeploymentUpdate
 from ..deployment.build import started_logs
@@ -81,7 +81,7 @@ from ..errors import (
     ResourceNotFound,
 )
 from ..events import ServiceEvent
-from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, IntegrationType, utc_millisecond
+from ..model import Connector, ConnectorStaged, ConnectorStagedDraft, IntegrationType, Region, utc_millisecond
 from ..reducer import apply, apply_update, check_version, create
 from . import simulation as service
 from .clock import SimulatedClock, system_time
@@ -511,8 +511,8 @@ class Store:
         id = self._deployment_keys.get((project, key))
         return None if id is None else self._find_deployment(project, id)
 
-    def _owner_deploying(self, id: str, project: str, draft: DeploymentDraft) -> str | None:
-        """The creator of *id* as the deploying project's rules see it.
+    def _owner_deploying(self, id: str, project: str, region: Region) -> str | None:
+        """The creator of *id* as the rules of *project*, deploying to *region*, see it.
 
         The creator is recorded as ``{its region}:{key}``; a project deploys
         as ``{draft region}:{key}``. The same project key is the same
@@ -521,7 +521,7 @@ class Store:
         """
         owner = self._owners.get(id)
         if owner is not None and owner.partition(":")[2] == project:
-            return f"{draft.region.value}:{project}"
+            return f"{region.value}:{project}"
         return owner
 
     def _resolve(self, reference: ConnectorReference) -> Stored[ConnectorStaged] | None:
@@ -531,12 +531,25 @@ class Store:
         assert reference.key is not None  # a reference has one or the other (ConnectorReference)
         return self._find_key(reference.key)
 
-    def _connector_of(self, deployment: Deployment) -> ConnectorStaged | Connector | None:
-        """The connector *deployment* deploys, at its current version: the ConnectorStaged of a preview."""
+    def _connector_of(self, deployment: Deployment, project: str) -> ConnectorStaged | Connector | None:
+        """The connector *deployment* of *project* deploys, at its current version: the ConnectorStaged of a preview.
+
+        None when it is gone, or when the deploying project may no longer
+        deploy it (``access.visible``; a preview, ``access.listed`` too: its
+        creator withdrew the project from ``privateProjects``), so that its
+        new versions stay hidden from that project as at a create.
+        """
         id = deployment.connector.id
+        staged = self._staged.resources.get(id)
+        if staged is None:
+            return None
+        deploying = f"{deployment.deployed_region.value}:{project}"
+        if not visible(
+            staged.resource, deploying, owner=self._owner_deploying(id, project, deployment.deployed_region)
+        ):
+            return None
         if deployment.type is DeploymentType.PREVIEW:
-            staged = self._staged.resources.get(id)
-            return None if staged is None else staged.resource
+            return staged.resource if listed(staged.resource, deploying) else None
         connector = self._connectors.resources.get(id)
         return None if connector is None else connector.resource
 
@@ -626,7 +639,7 @@ class Store:
                 build_id=self._ids(),
                 application_ids=[self._ids() for _ in range(declared)],
                 connector=None if connector is None else connector.resource,
-                owner=self._owner_deploying(staged.resource.id, project, draft),
+                owner=self._owner_deploying(staged.resource.id, project, draft.region),
                 production_enabled=project not in self.production_disabled,
             )
             if isinstance(result, DomainError):
@@ -674,7 +687,9 @@ class Store:
 
         ``updateConnector`` deploys the connector's current version (the
         ConnectorStaged for a preview, else the production Connector); when
-        that connector no longer exists, the answer is
+        that connector no longer exists, or the project may no longer deploy
+        it (its creator made it invisible to the project, or withdrew the
+        project from a preview's ``privateProjects``), the answer is
         ``ConnectorReferenceNotFound`` (once every earlier check passed) and
         nothing changes.
         """
@@ -697,7 +712,7 @@ class Store:
         if stored is None:
             return missing
         deployment = stored.resource
-        target = self._connector_of(deployment)
+        target = self._connector_of(deployment, self._deployment_projects[deployment.id])
         if target is None and any(action.update_connector for action in update.actions):
             return _without_connector(deployment, update)
         result = apply_deployment_update(deployment, update, target=target)
