@@ -196,9 +196,10 @@ def create_app(
 
     *clock* is what ``/__mock__/clock`` moves: by default the store's clock
     when it is a ``SimulatedClock``, else a new one that follows the system's
-    time. *author* is the ``userId`` of certification comments. Every request
-    acts as the project *project* of *region*: it owns the drafts it creates,
-    and searches as ``{region}:{project}``. A request's ``Host`` (and its
+    time. *author* is the ``userId`` of certification comments made as
+    *project*. A request acts as a project of *region*, ``{region}:{key}``
+    (see Identity below): it owns the drafts it creates, and searches as
+    that project; *project* is the default one. A request's ``Host`` (and its
     ``Origin``, when it has one) must be a loopback name, the address the
     server listens on, or one of *allowed_hosts*; a body above *max_body*
     bytes is refused with 413 before it is read whole, and one that takes
