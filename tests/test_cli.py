@@ -506,3 +506,69 @@ def test_serve_with_declarations_and_production_disabled_deploys_what_the_file_d
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_hands_auth_and_the_clients_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --auth --client ...` (repeatable) reaches the server parsed; by default no auth and no fixed client."""
+    from connector_domain.authorization import Scope
+    from connector_domain.mock import server
+    from connector_domain.mock.identity import Client
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    assert main(["serve"]) == 0
+    clients = ["ci:s3cret:manage_project:team-a view_connectors:team-a", "viewer:p%w0rd:view_connectors:team-b"]
+    assert main(["serve", "--auth", "--client", clients[0], "--client", clients[1]]) == 0
+    assert main(["serve", "--client", clients[1]]) == 0
+    assert [(c["auth"], c["clients"]) for c in calls] == [
+        (False, []),
+        (
+            True,
+            [
+                Client("ci", "s3cret", (Scope("manage_project", "team-a"), Scope("view_connectors", "team-a"))),
+                Client("viewer", "p%w0rd", (Scope("view_connectors", "team-b"),)),
+            ],
+        ),
+        (False, [Client("viewer", "p%w0rd", (Scope("view_connectors", "team-b"),))]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("client", "says"),
+    [
+        ("ci", "expected ID:SECRET:SCOPES, got 'ci'"),
+        ("ci:s3cret", "expected ID:SECRET:SCOPES, got 'ci:s3cret'"),
+        (":s3cret:view_connectors:team-a", "expected ID:SECRET:SCOPES"),
+        ("ci::view_connectors:team-a", "expected ID:SECRET:SCOPES"),
+        ("ci:s3cret:", "a client needs at least one scope"),
+        ("ci:s3cret:   ", "a client needs at least one scope"),
+        ("ci:s3cret:manage_everything:team-a", "'manage_everything:team-a' is not a scope: expected name:projectKey"),
+        ("ci:s3cret:view_connectors", "'view_connectors' is not a scope"),
+        ("ci:s3cret:view_connectors:x", "'view_connectors:x' is not a scope"),
+        ("ci:s3cret:view_connectors:team-a bogus", "'bogus' is not a scope"),
+        ("ci:s3cret:view_connectors:team-a view_connectors:team-b", "the scopes of a client name one project"),
+    ],
+)
+def test_serve_refuses_a_bad_client_naming_what_is_wrong(
+    client: str, says: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --client that is not ID:SECRET:SCOPES, or whose scopes are no scopes, exits 2 before anything is served."""
+    from connector_domain.mock import server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: calls.append(kwargs))
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--auth", "--client", client])
+    assert exited.value.code == 2 and calls == []
+    err = capsys.readouterr().err
+    assert f"argument --client: {says}" in err, err
+    assert "Traceback" not in err
+
+
+def test_serve_help_names_auth_and_client(capsys: pytest.CaptureFixture[str]) -> None:
+    """`serve --help` says what --auth requires and how a --client is written."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--auth" in out and "require a token from POST /oauth/token" in out
+    assert "--client ID:SECRET:SCOPES" in out and "name:projectKey" in out
