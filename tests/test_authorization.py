@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,39 +16,26 @@ from connector_domain.authorization import (
     parse_scopes,
     projects_of,
 )
-from tests.conftest import FIXTURES
-
-TABLES = (FIXTURES / "scopes.md").read_text(encoding="utf-8")
-_ROW = re.compile(r"^\| (.+?) \|$", re.MULTILINE)
-
-
-def _rows(heading: str) -> list[list[str]]:
-    """The body rows of the table under *heading* in the copied facts, cells stripped of backticks."""
-    section = TABLES.split(heading, 1)[1].split("\n\n", 1)[0]
-    rows = [[cell.strip().strip("`") for cell in row.split(" | ")] for row in _ROW.findall(section)]
-    return rows[1:]  # after the header (the rule |---| is no row of cells)
-
-
-def _trait(cell: str) -> Trait:
-    """``manage_connectors_deployments (+ ...)`` or a trait's full name, as the facts write them."""
-    name = cell.split(" ", 1)[0].strip("`")
-    return Trait(name if name.startswith("secured_by_") else f"secured_by_{name}")
+from tests import scopes_table
 
 
 def test_each_trait_lists_the_scopes_of_the_facts() -> None:
     """TRAIT_SCOPES is the facts' trait table, in its order."""
-    rows = _rows("### Traits (scope lists)")
-    assert len(rows) == len(Trait) == 4
-    for trait_cell, scopes_cell in rows:
-        listed = tuple(s.strip().strip("`").removesuffix(":{projectKey}") for s in scopes_cell.split(","))
-        assert TRAIT_SCOPES[_trait(trait_cell)] == listed
+    table = scopes_table.trait_scopes()
+    assert len(table) == len(Trait) == 4
+    assert {Trait(name): scopes for name, scopes in table.items()} == dict(TRAIT_SCOPES)
+
+
+def test_the_scope_names_are_the_facts_six() -> None:
+    """SCOPE_NAMES is the scheme's five, in RAML order, and manage_api_clients."""
+    assert scopes_table.scope_names() == SCOPE_NAMES
+    assert len(SCOPE_NAMES) == 6
 
 
 def test_each_endpoint_has_the_trait_of_the_facts() -> None:
     """ENDPOINTS is the facts' table of 21 operations, cell by cell, and nothing more."""
-    rows = _rows("### Every endpoint of the Connect API and its trait (21 operations)")
-    table = {(method, path): _trait(trait) for method, path, trait, _success in rows}
-    assert len(rows) == 21
+    table = {endpoint: Trait(trait) for endpoint, (trait, _success) in scopes_table.endpoints().items()}
+    assert len(scopes_table.rows(scopes_table.ENDPOINTS_HEADING)) == len(table) == 21
     assert dict(ENDPOINTS) == table
 
 
