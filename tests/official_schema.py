@@ -18,6 +18,14 @@ Allowed deviations, each documented in ``docs/decisions.md``:
 - ``next`` absent on the last page of a Deployment's logs
   (``DeploymentLogCursorPagedQueryResponse`` requires it; deployments.md
   decides it is absent there).
+
+The token endpoint (``POST /oauth/token``) belongs to the auth service, not
+to the Connect API, and the reference has no type for it. Its bodies are
+RFC 6749's (5.1, a token; 5.2, an error), whose schemas the endpoint's
+tests write and hand over with ``register`` (``tests/test_server_identity.py``);
+an error is checked both as the OAuth error and as an ErrorResponse, since
+the mock writes the two side by side. A token answer without a registered
+schema fails the check rather than pass unchecked.
 """
 
 from __future__ import annotations
@@ -81,9 +89,39 @@ def _add_enum_value(node: Any, beside: str, value: str) -> None:
             _add_enum_value(child, beside, value)
 
 
+#: The path of the mock's token endpoint, and the names of its bodies' schemas (RFC 6749, 5.1 and 5.2).
+TOKEN_PATH = "/oauth/token"
+TOKEN_RESPONSE = "TokenResponse"
+TOKEN_ERROR = "TokenErrorResponse"
+_OWN_SCHEMAS: dict[str, Any] = {}
+
+
+def register(name: str, schema: dict[str, Any]) -> None:
+    """Give the body named *name* of the token endpoint (``TOKEN_RESPONSE``, ``TOKEN_ERROR``) its schema."""
+    assert name in (TOKEN_RESPONSE, TOKEN_ERROR), name
+    jsonschema.Draft7Validator.check_schema(schema)
+    _OWN_SCHEMAS[name] = schema
+
+
+def own_type(method: str, path: str, status: int) -> str | None:
+    """The name of the token endpoint's body of a *method* *path* answer of *status*; None for any other answer.
+
+    A token (200), or an OAuth error (400, 401); what the mock's edge
+    answers there otherwise (413, say) is an ErrorResponse only.
+    """
+    if path.endswith("/") and not path.endswith("//"):
+        path = path[:-1]
+    if (method, path) != ("POST", TOKEN_PATH):
+        return None
+    return {200: TOKEN_RESPONSE, 400: TOKEN_ERROR, 401: TOKEN_ERROR}.get(status)
+
+
 @cache
 def validator(name: str) -> jsonschema.Draft7Validator:
-    """A validator of the official type *name*."""
+    """A validator of the official type *name*, or of a body of the token endpoint (``register``)."""
+    if name in (TOKEN_RESPONSE, TOKEN_ERROR):
+        assert name in _OWN_SCHEMAS, f"no schema for {name}: register() one (tests/test_server_identity.py does)"
+        return jsonschema.Draft7Validator(_OWN_SCHEMAS[name])
     return jsonschema.Draft7Validator({"$ref": f"#/definitions/{name}", "definitions": _definitions()})
 
 
@@ -102,6 +140,9 @@ def official_type(method: str, path: str, status: int) -> str | None:
         if route_method == method and pattern.fullmatch(path):
             assert status == success, f"{method} {path} answered {status}; the reference answers {success}"
             return name
+    if (method, path) == ("POST", TOKEN_PATH):
+        assert status == 200, f"{method} {path} answered {status}; a token is answered 200 (RFC 6749, 5.1)"
+        return None  # no official type: own_type names its body
     assert path.startswith("/__mock__/"), f"{method} {path} answered {status}, which no official route answers"
     return None
 
@@ -117,11 +158,13 @@ def validate(name: str, body: Any) -> None:
 def check(response: httpx.Response) -> None:
     """Validate *response*'s body against its official type (an httpx response hook)."""
     request = response.request
-    name = official_type(request.method, request.url.path, response.status_code)
-    if name is None:
+    method, path, status = request.method, request.url.path, response.status_code
+    names = [name for name in (official_type(method, path, status), own_type(method, path, status)) if name]
+    if not names:
         return
     response.read()
-    validate(name, response.json())
+    for name in names:
+        validate(name, response.json())
 
 
 def checked_client(base_url: str, **kwargs: Any) -> httpx.Client:

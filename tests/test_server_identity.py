@@ -1,0 +1,620 @@
+"""Identity and tenancy in the mock, over real HTTP (mock-service.md, "Identity and tenancy", "Connector search").
+
+- **The token endpoint** (``POST /oauth/token``): client credentials by form
+  or by HTTP Basic, the token answer of RFC 6749 (5.1) and every OAuth error
+  (5.2), any client or a fixed set. Its bodies are checked against the RFC's
+  schemas written here (``TOKEN_RESPONSE``, ``TOKEN_ERROR``), which
+  ``tests/official_schema.py`` applies to every answer of that route.
+- **Enforcement** (``auth=True``): every endpoint of
+  ``authorization.ENDPOINTS`` answers 401 without a valid token, and for a
+  token of each of the six scope names what the facts' table
+  (``tests/fixtures/scopes.md``, read by ``tests/scopes_table.py``, not the
+  library's table) says: its success status, or 403.
+
+Every server here runs on a ``SimulatedClock`` with ids from a counter, and
+``INSTANT``: the simulated service answers at the next request.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final, TypeVar
+
+import httpx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from connector_domain import codec
+from connector_domain.actions import ConnectorUpdate, Publish, UpdatePreviewable
+from connector_domain.authorization import ENDPOINTS
+from connector_domain.deployment.model import DeploymentDraft
+from connector_domain.errors import DomainError
+from connector_domain.mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION
+from connector_domain.mock.harness import INSTANT
+from connector_domain.mock.identity import Client, Tokens, parse_client
+from connector_domain.mock.server import create_app, serving
+from connector_domain.mock.store import LIMIT_MAX, Manual, SimulatedClock, Store, Stored
+from connector_domain.model import ConnectorStagedDraft
+from tests import official_schema, scopes_table
+from tests.official_schema import checked_client
+
+T = TypeVar("T")
+
+START: Final = datetime(2026, 1, 1, tzinfo=UTC)
+A: Final = "team-a"
+B: Final = "team-b"
+C: Final = "team-c"
+PROJECTS: Final = (A, B, C)
+#: A token lives 48 hours (the commercetools auth service's ``expires_in``).
+LIFETIME: Final = 48 * 3600
+
+DRAFT: Final[dict[str, Any]] = {
+    "name": "My connector",
+    "creator": {"email": "jane.doe@example.com"},
+    "repository": {"url": "git@github.com:example/my-connector.git", "tag": "v1.0.0"},
+}
+
+
+def ident(project: str) -> str:
+    """The ProjectIdentifier of a project key: ``{region}:{projectKey}``."""
+    return f"{DEFAULT_REGION}:{project}"
+
+
+# --- The RFC 6749 bodies of the token endpoint ---------------------------------------------
+
+#: RFC 6749, appendix A: NQCHAR (a scope token's characters) and the characters of error_description.
+_NQCHAR: Final = r"[\x21\x23-\x5B\x5D-\x7E]"
+_DESCRIPTION_CHARS: Final = r"[\x20\x21\x23-\x5B\x5D-\x7E]"
+
+#: RFC 6749, 5.1 (and 4.4.3: no refresh token for client credentials), with what the mock promises
+#: (mock-service.md): ``token_type`` Bearer, ``expires_in`` and ``scope`` always.
+TOKEN_RESPONSE: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["access_token", "token_type", "expires_in", "scope"],
+    "properties": {
+        "access_token": {"type": "string", "pattern": r"^[\x20-\x7E]+$"},  # 1*VSCHAR (A.12)
+        "token_type": {"const": "Bearer"},
+        "expires_in": {"type": "integer", "minimum": 1},
+        "scope": {"type": "string", "pattern": rf"^{_NQCHAR}+( {_NQCHAR}+)*$"},  # scope-token *( SP scope-token )
+    },
+    "not": {"required": ["refresh_token"]},
+}
+
+#: RFC 6749, 5.2: the error codes of a token request, and error_description's characters.
+TOKEN_ERROR: Final[dict[str, Any]] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "enum": [
+                "invalid_request",
+                "invalid_client",
+                "invalid_grant",
+                "unauthorized_client",
+                "unsupported_grant_type",
+                "invalid_scope",
+            ]
+        },
+        "error_description": {"type": "string", "pattern": rf"^{_DESCRIPTION_CHARS}*$"},
+        "error_uri": {"type": "string"},
+    },
+}
+
+official_schema.register(official_schema.TOKEN_RESPONSE, TOKEN_RESPONSE)
+official_schema.register(official_schema.TOKEN_ERROR, TOKEN_ERROR)
+
+
+# --- Servers -------------------------------------------------------------------------------
+
+
+class Ids:
+    """Resource ids in creation order, counted from 1 again when a test empties the store."""
+
+    PATTERN: Final = re.compile(r"00000000-0000-4000-8000-\d{12}")
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"00000000-0000-4000-8000-{self.count:012d}"
+
+
+@dataclass(frozen=True)
+class Mock:
+    """A running mock: its URL, and the store, clock, tokens and id factory behind it."""
+
+    url: str
+    store: Store
+    clock: SimulatedClock
+    tokens: Tokens
+    ids: Ids
+    client: httpx.Client
+
+    def reset(self) -> None:
+        """Empty the store (the tokens stay) and count ids from 1 again."""
+        self.store.reset()
+        self.ids.count = 0
+
+
+@contextmanager
+def running(*, auth: bool, clients: tuple[Client, ...] = ()) -> Iterator[Mock]:
+    """Serve a new mock while the block runs; its client checks every body against its schema.
+
+    One client for the module: an httpx client is slow to make (its TLS
+    context), and the mock answers each request on its own anyway.
+    """
+    ids, clock = Ids(), SimulatedClock(START)
+    store = Store(ids=ids, clock=clock, simulation=INSTANT)
+    app = create_app(store, auth=auth, clients=clients)
+    with serving(app) as url, checked_client(url, timeout=10) as client:
+        yield Mock(url, store, clock, app.state.tokens, ids, client)
+
+
+@pytest.fixture(scope="module")
+def secured() -> Iterator[Mock]:
+    """A mock that requires a token (``auth=True``), which issues one to any client."""
+    with running(auth=True) as mock:
+        yield mock
+
+
+@pytest.fixture(scope="module")
+def unsecured() -> Iterator[Mock]:
+    """A mock without ``auth``: a token only names the caller's project."""
+    with running(auth=False) as mock:
+        yield mock
+
+
+FIXED_CLIENTS: Final = (
+    parse_client("app-a:secret-a:manage_project:team-a view_connectors:team-a"),
+    parse_client("viewer:p%ss w0rd:view_connectors:team-b"),
+)
+
+
+@pytest.fixture(scope="module")
+def fixed() -> Iterator[Mock]:
+    """A mock that requires a token and issues one only to ``FIXED_CLIENTS``."""
+    with running(auth=True, clients=FIXED_CLIENTS) as mock:
+        yield mock
+
+
+@pytest.fixture
+def http(secured: Mock) -> httpx.Client:
+    """The client of the secured mock, which starts empty."""
+    secured.reset()
+    return secured.client
+
+
+@pytest.fixture
+def open_http(unsecured: Mock) -> httpx.Client:
+    """The client of the mock without auth, which starts empty."""
+    unsecured.reset()
+    return unsecured.client
+
+
+@pytest.fixture
+def fixed_http(fixed: Mock) -> httpx.Client:
+    """The client of the mock of fixed clients, which starts empty."""
+    fixed.reset()
+    return fixed.client
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+def basic(client_id: str, secret: str) -> str:
+    """An ``Authorization: Basic`` value, the id and secret form-encoded first (RFC 6749, 2.3.1)."""
+    pair = f"{urllib.parse.quote_plus(client_id)}:{urllib.parse.quote_plus(secret)}"
+    return "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def token_of(client: httpx.Client, scope: str | None = None, *, credentials: tuple[str, str] = ("id", "secret")) -> str:
+    """A token from the mock's endpoint, by Basic credentials, for *scope* (default: the client's or the mock's)."""
+    form = {"grant_type": "client_credentials", **({} if scope is None else {"scope": scope})}
+    answer = client.post("/oauth/token", data=form, headers={"Authorization": basic(*credentials)})
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def as_project(client: httpx.Client, project: str, scope: str = "manage_project") -> dict[str, str]:
+    """The headers of a request of *project*, with a new token of one scope."""
+    return bearer(token_of(client, f"{scope}:{project}"))
+
+
+def error(answer: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The ErrorResponse of *answer*, checked: status, envelope and code."""
+    assert answer.status_code == status, answer.text
+    body: dict[str, Any] = answer.json()
+    assert body["statusCode"] == status and body["errors"][0]["code"] == code, body
+    return body
+
+
+def ok(result: T | DomainError) -> T:
+    assert not isinstance(result, DomainError), result
+    return result
+
+
+def json_of(answer: httpx.Response, status: int) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def state(store: Store) -> str:
+    """Everything the store holds, as canonical JSON: drafts, Connectors, every project's Deployments and logs."""
+    page = ok_page(store.query(limit=LIMIT_MAX))
+    connectors = [store.connector(saved.resource.id) for saved in page]
+    deployments = {p: [s.record for s in ok_page(store.query_deployments(p, limit=LIMIT_MAX))] for p in PROJECTS}
+    logs = {
+        d["id"]: codec.to_wire(store.deployment_logs(p, id=d["id"]))
+        for p, records in deployments.items()
+        for d in records
+    }
+    document = {
+        "staged": [saved.record for saved in page],
+        "connectors": [None if isinstance(c, DomainError) else c.record for c in connectors],
+        "deployments": deployments,
+        "logs": logs,
+    }
+    return json.dumps(document, sort_keys=True, default=repr)
+
+
+def ok_page(result: Any) -> list[Stored[Any]]:
+    assert not isinstance(result, DomainError), result
+    results: list[Stored[Any]] = list(result.results)
+    return results
+
+
+# --- The token endpoint --------------------------------------------------------------------
+
+
+class TestTokenEndpoint:
+    def test_form_credentials_get_a_bearer_token_of_the_default_project(
+        self, open_http: httpx.Client, unsecured: Mock
+    ) -> None:
+        """The form's client_id and client_secret: a token of manage_project:mock-project, not to be cached."""
+        form = {"grant_type": "client_credentials", "client_id": "my-client", "client_secret": "s3cret"}
+        answer = open_http.post("/oauth/token", data=form)
+        body = json_of(answer, 200)
+        assert set(body) == {"access_token", "token_type", "expires_in", "scope"}
+        assert (body["token_type"], body["expires_in"]) == ("Bearer", LIFETIME)
+        assert body["scope"] == f"manage_project:{DEFAULT_PROJECT}"
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers["content-type"].startswith("application/json")
+        grant = unsecured.tokens.grant(f"Bearer {body['access_token']}")
+        assert grant is not None and grant.project == DEFAULT_PROJECT and grant.client_id == "my-client"
+
+    def test_basic_credentials_and_the_scope_asked_for(self, open_http: httpx.Client, unsecured: Mock) -> None:
+        """Basic auth, form-encoded first; the scope asked for is the scope granted; each token is new."""
+        scope = f"view_connectors:{B} manage_connectors_deployments:{B}"
+        form = {"grant_type": "client_credentials", "scope": scope}
+        first = json_of(
+            open_http.post("/oauth/token", data=form, headers={"Authorization": basic("my client", "p")}), 200
+        )
+        second = json_of(open_http.post("/oauth/token", data=form, auth=("my client", "p")), 200)
+        assert first["scope"] == second["scope"] == scope
+        assert first["access_token"] != second["access_token"]
+        grant = unsecured.tokens.grant(f"Bearer {first['access_token']}")
+        assert grant is not None and (grant.client_id, grant.project) == ("my client", B)
+
+    def test_the_token_admits_to_the_endpoints_of_its_scope(self, http: httpx.Client) -> None:
+        """A token from the endpoint is what a secured mock asks for."""
+        headers = bearer(token_of(http, f"view_connectors:{A}"))
+        assert http.get("/connectors/drafts", headers=headers).status_code == 200
+        error(http.post("/connectors/drafts", json=DRAFT, headers=headers), 403, "AuthorizationError")
+
+    def test_the_token_endpoint_and_the_mocks_own_need_no_token(self, http: httpx.Client, secured: Mock) -> None:
+        """With auth, POST /oauth/token and /__mock__/... answer without a token; GET /oauth/token is 405."""
+        assert http.post("/oauth/token", data={"grant_type": "client_credentials"}, auth=("a", "b")).status_code == 200
+        assert http.get("/__mock__/clock").status_code == 200
+        assert http.post("/__mock__/clock", json={"seconds": 0}).status_code == 200
+        seeded = seed(secured)
+        secured.store.simulation = Manual()  # the events are the test's to deliver
+        try:
+            ok(secured.store.update(seeded.staged, ConnectorUpdate(version=3, actions=(UpdatePreviewable(),)), by=A))
+            granted = http.post(f"/__mock__/connectors/drafts/{seeded.staged}/events", json={"type": "PreviewGranted"})
+            assert json_of(granted, 200)["isPreviewable"] == "true"
+            ok(secured.store.delete_deployment(A, seeded.deployment))
+            undeployed = http.post(
+                f"/__mock__/{A}/deployments/{seeded.deployment}/events", json={"type": "UndeploySucceeded"}
+            )
+            assert json_of(undeployed, 200)["id"] == seeded.deployment
+        finally:
+            secured.store.simulation = INSTANT
+        assert http.post("/__mock__/reset").status_code == 204
+        refused = error(http.get("/oauth/token"), 405, "MethodNotAllowed")
+        assert refused["message"] == "GET is not allowed on /oauth/token."
+
+    @pytest.mark.parametrize(
+        ("content", "authorization", "status", "code"),
+        [
+            (b"", "basic", 400, "invalid_request"),
+            (b"client_id=x&client_secret=y", None, 400, "invalid_request"),
+            (b"grant_type=client_credentials&grant_type=client_credentials", "basic", 400, "invalid_request"),
+            (b"grant_type=client_credentials&client_id=x&client_secret=y", "basic", 400, "invalid_request"),
+            (b"grant_type=client_credentials&client_secret=y", None, 400, "invalid_request"),
+            (b"grant_type=client_credentials&client_id=x&client_secret=y\xff", None, 400, "invalid_request"),
+            (b"grant_type=password&username=u&password=p", "basic", 400, "unsupported_grant_type"),
+            (b"grant_type=authorization_code&code=c", "basic", 400, "unsupported_grant_type"),
+            (b"grant_type=client_credentials", None, 401, "invalid_client"),
+            (b"grant_type=client_credentials", "Basic not-base64!", 401, "invalid_client"),
+            (
+                b"grant_type=client_credentials",
+                "Basic " + base64.b64encode(b"no-colon").decode(),
+                401,
+                "invalid_client",
+            ),
+            (b"grant_type=client_credentials", "Bearer some-token", 401, "invalid_client"),
+            (b"grant_type=client_credentials&scope=manage_everything:team-a", "basic", 400, "invalid_scope"),
+            (b"grant_type=client_credentials&scope=manage_project", "basic", 400, "invalid_scope"),
+            (
+                b"grant_type=client_credentials&scope=view_connectors:team-a+view_connectors:team-b",
+                "basic",
+                400,
+                "invalid_scope",
+            ),
+        ],
+    )
+    def test_every_oauth_error(
+        self,
+        open_http: httpx.Client,
+        unsecured: Mock,
+        content: bytes,
+        authorization: str | None,
+        status: int,
+        code: str,
+    ) -> None:
+        """A refused token request: RFC 6749's error beside the ErrorResponse, not cached, and no token issued."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if authorization is not None:
+            headers["Authorization"] = basic("id", "secret") if authorization == "basic" else authorization
+        held = len(unsecured.tokens)
+        answer = open_http.post("/oauth/token", content=content, headers=headers)
+        body = json_of(answer, status)
+        assert body["error"] == code and body["error_description"] == body["message"]
+        assert body["errors"] == [
+            {"code": "AuthenticationError" if code == "invalid_client" else code, "message": body["message"]}
+        ]
+        assert answer.headers["cache-control"] == "no-store"
+        assert answer.headers.get("www-authenticate") == ("Basic" if status == 401 else None)
+        assert len(unsecured.tokens) == held
+
+    def test_fixed_clients_get_their_scopes_or_fewer(self, fixed_http: httpx.Client) -> None:
+        """A fixed client: its scopes when it asks for none, a part of them when it asks, no more."""
+        client = fixed_http
+        form = {"grant_type": "client_credentials"}
+        whole = json_of(
+            client.post("/oauth/token", data=form, headers={"Authorization": basic("app-a", "secret-a")}), 200
+        )
+        assert whole["scope"] == f"manage_project:{A} view_connectors:{A}"
+        part = {**form, "scope": f"view_connectors:{A}", "client_id": "app-a", "client_secret": "secret-a"}
+        assert json_of(client.post("/oauth/token", data=part), 200)["scope"] == f"view_connectors:{A}"
+        more = {**form, "scope": f"manage_connectors:{A}"}
+        refused = client.post("/oauth/token", data=more, headers={"Authorization": basic("app-a", "secret-a")})
+        assert json_of(refused, 400)["error"] == "invalid_scope"
+        assert f"manage_connectors:{A}" in refused.json()["error_description"]
+        # The secret "p%ss w0rd" is form-encoded inside Basic (RFC 6749, 2.3.1), and read back whole.
+        viewer = token_of(client, credentials=("viewer", "p%ss w0rd"))
+        assert client.get("/connectors/drafts", headers=bearer(viewer)).status_code == 200
+        error(client.post("/connectors/drafts", json=DRAFT, headers=bearer(viewer)), 403, "AuthorizationError")
+
+    @pytest.mark.parametrize(("client_id", "secret"), [("app-a", "wrong"), ("nobody", "secret-a"), ("app-a", "")])
+    def test_fixed_clients_refuse_bad_credentials_alike(
+        self, fixed_http: httpx.Client, client_id: str, secret: str
+    ) -> None:
+        """A wrong secret and an unknown client get the same 401: AuthenticationError, with WWW-Authenticate."""
+        client = fixed_http
+        form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+        answer = client.post("/oauth/token", data=form)
+        body = error(answer, 401, "AuthenticationError")
+        assert body["error"] == "invalid_client"
+        assert body["message"] == "Bad credentials or Client ID is not defined"
+        assert answer.headers["www-authenticate"] == "Basic"
+
+    @given(
+        st.dictionaries(
+            st.sampled_from(["grant_type", "client_id", "client_secret", "scope", "other"]),
+            st.one_of(
+                st.sampled_from(["client_credentials", "password", "", f"manage_project:{A}", "view_connectors:x"]),
+                st.text(max_size=12),
+            ),
+            max_size=5,
+        ),
+        st.one_of(st.none(), st.tuples(st.text(max_size=8), st.text(max_size=8))),
+    )
+    def test_every_answer_is_a_token_or_an_oauth_error(
+        self, unsecured: Mock, form: dict[str, str], credentials: tuple[str, str] | None
+    ) -> None:
+        """For any form and credentials: a token (200) or an error of RFC 6749 (400, 401), each of its schema."""
+        headers = {} if credentials is None else {"Authorization": basic(*credentials)}
+        answer = unsecured.client.post("/oauth/token", data=form, headers=headers)
+        assert answer.status_code in (200, 400, 401), answer.text
+        assert answer.headers["cache-control"] == "no-store"
+        if answer.status_code == 200:
+            assert form.get("grant_type") == "client_credentials"
+
+
+def test_the_token_routes_name_their_rfc_schemas() -> None:
+    """The schema check knows POST /oauth/token: the RFC's bodies, and an error is an ErrorResponse too."""
+    assert official_schema.official_type("POST", "/oauth/token", 200) is None
+    assert official_schema.own_type("POST", "/oauth/token", 200) == "TokenResponse"
+    assert official_schema.own_type("POST", "/oauth/token/", 401) == "TokenErrorResponse"
+    assert official_schema.official_type("POST", "/oauth/token", 400) == "ErrorResponse"
+    assert official_schema.own_type("POST", "/oauth/token", 413) is None
+    assert official_schema.own_type("GET", "/oauth/token", 405) is None
+    with pytest.raises(AssertionError, match="answered 201"):
+        official_schema.official_type("POST", "/oauth/token", 201)
+    with pytest.raises(AssertionError, match="token_type"):
+        official_schema.validate(
+            "TokenResponse", {"access_token": "t", "token_type": "mac", "expires_in": 1, "scope": "a"}
+        )
+    with pytest.raises(AssertionError, match="does not match"):
+        official_schema.validate("TokenErrorResponse", {"error": "invalid_scope", "error_description": 'a "quote"'})
+
+
+# --- Enforcement, endpoint by endpoint -------------------------------------------------------
+
+#: The 21 operations, as the library's table names them; the tests expect what the facts' copy says.
+OPERATIONS: Final = sorted(ENDPOINTS)
+DEPLOYMENT_OPERATIONS: Final = [(m, t) for m, t in OPERATIONS if t.startswith("/{projectKey}/")]
+SCOPE_NAMES: Final = scopes_table.scope_names()
+SEED_CONNECTOR: Final = "seed-connector"
+SEED_DEPLOYMENT: Final = "seed-deployment"
+#: A Deployment of the seeded connector (which declares one application, of no keys).
+DEPLOYMENT_DRAFT: Final[dict[str, Any]] = {
+    "connector": {"key": SEED_CONNECTOR},
+    "region": DEFAULT_REGION,
+    "configurations": [],
+}
+
+
+def operation_id(operation: tuple[str, str]) -> str:
+    return f"{operation[0]} {operation[1]}"
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """What ``seed`` made, all of project A: a published connector, and a Deployed Deployment of it."""
+
+    staged: str
+    deployment: str
+
+
+def seed(mock: Mock, owner: str = A) -> Seeded:
+    """Empty *mock*, then give *owner* a published connector and a Deployed Deployment of it (with logs)."""
+    store = mock.store
+    mock.reset()
+    draft = codec.from_wire({**DRAFT, "key": SEED_CONNECTOR}, ConnectorStagedDraft)
+    staged = ok(store.create(draft, owner=ident(owner))).resource.id
+    ok(store.update(staged, ConnectorUpdate(version=1, actions=(Publish(certification=False),)), by=owner))
+    deployment = codec.from_wire({"key": SEED_DEPLOYMENT, **DEPLOYMENT_DRAFT}, DeploymentDraft)
+    created = ok(store.create_deployment(owner, deployment))
+    assert ok(store.deployment(owner, created.resource.id)).resource.status.value == "Deployed"  # INSTANT
+    return Seeded(staged, created.resource.id)
+
+
+def call(
+    client: httpx.Client, mock: Mock, operation: tuple[str, str], seeded: Seeded, *, project: str = A, **kwargs: Any
+) -> httpx.Response:
+    """Call *operation* on what ``seed`` made, with the body that would succeed (*kwargs*: headers)."""
+    method, template = operation
+    deployments = template.startswith("/{projectKey}/")
+    path = (
+        template.replace("{projectKey}", project)
+        .replace("{ID}", seeded.deployment if deployments else seeded.staged)
+        .replace("{key}", SEED_DEPLOYMENT if deployments else SEED_CONNECTOR)
+    )
+    body: dict[str, Any] | None = None
+    if method == "POST" and template == "/connectors/drafts":
+        body = {**DRAFT, "key": "new-connector"}
+    elif method == "POST" and template == "/{projectKey}/deployments":
+        body = {"key": "new-deployment", **DEPLOYMENT_DRAFT}
+    elif method == "POST" and deployments:
+        version = ok(mock.store.deployment(A, seeded.deployment)).resource.version
+        body = {"version": version, "actions": [{"action": "redeploy"}]}
+    elif method == "POST":
+        version = ok(mock.store.get(seeded.staged)).resource.version
+        body = {"version": version, "actions": [{"action": "setName", "name": "Renamed"}]}
+    return client.request(method, path, json=body, **kwargs)
+
+
+def unauthenticated(answer: httpx.Response) -> None:
+    body = error(answer, 401, "AuthenticationError")
+    assert body["message"] == "Bad credentials or Client ID is not defined"
+    assert answer.headers["www-authenticate"] == "Bearer"
+
+
+class TestEnforcement:
+    """With auth, each endpoint: 401 without a valid token; per scope, the facts' answer."""
+
+    def test_the_operations_are_the_facts(self) -> None:
+        """The table the tests walk is the facts' table of 21 operations (so none is left untested)."""
+        assert set(OPERATIONS) == set(scopes_table.endpoints()) and len(OPERATIONS) == 21
+
+    @pytest.mark.parametrize("operation", OPERATIONS, ids=operation_id)
+    @pytest.mark.parametrize(
+        "authorization", [None, "Bearer not-a-token", "Bearer", "Basic aWQ6c2VjcmV0", "bearer-without-space"]
+    )
+    def test_no_valid_token_is_401(
+        self, http: httpx.Client, secured: Mock, operation: tuple[str, str], authorization: str | None
+    ) -> None:
+        """No token, or one this mock did not issue: 401 AuthenticationError, WWW-Authenticate: Bearer; no change."""
+        seeded = seed(secured)
+        before = state(secured.store)
+        headers = {} if authorization is None else {"Authorization": authorization}
+        unauthenticated(call(http, secured, operation, seeded, headers=headers))
+        assert state(secured.store) == before
+
+    @pytest.mark.parametrize("operation", OPERATIONS, ids=operation_id)
+    def test_an_expired_token_is_401(self, http: httpx.Client, secured: Mock, operation: tuple[str, str]) -> None:
+        """A token 48 hours old (and then some) is as none."""
+        seeded = seed(secured)
+        headers = as_project(http, A)
+        secured.clock.advance(LIFETIME + 1)
+        before = state(secured.store)
+        unauthenticated(call(http, secured, operation, seeded, headers=headers))
+        assert state(secured.store) == before
+
+    def test_a_token_lives_48_hours_to_the_millisecond(self, http: httpx.Client, secured: Mock) -> None:
+        """expires_in is 172800 s: valid a millisecond before, refused at the instant it ends."""
+        headers = as_project(http, A)
+        secured.clock.advance(LIFETIME - 0.001)
+        assert http.get("/connectors/drafts", headers=headers).status_code == 200
+        secured.clock.advance(0.001)
+        unauthenticated(http.get("/connectors/drafts", headers=headers))
+
+    @pytest.mark.parametrize("scope", SCOPE_NAMES)
+    @pytest.mark.parametrize("operation", OPERATIONS, ids=operation_id)
+    def test_each_scope_on_each_endpoint(
+        self, http: httpx.Client, secured: Mock, operation: tuple[str, str], scope: str
+    ) -> None:
+        """A cell of the facts' table: a scope the trait lists answers the endpoint's success; another, 403."""
+        seeded = seed(secured)
+        headers = as_project(http, A, scope)
+        before = state(secured.store)
+        answer = call(http, secured, operation, seeded, headers=headers)
+        trait, success = scopes_table.endpoints()[operation]
+        if scopes_table.accepts(*operation, scope):
+            assert answer.status_code == success, answer.text
+        else:
+            assert error(answer, 403, "AuthorizationError")["message"] == "Access denied"
+            assert "www-authenticate" not in answer.headers
+            assert state(secured.store) == before, f"{trait} refused {scope}, yet something changed"
+
+    def test_a_token_of_several_scopes_is_admitted_by_any_of_them(self, http: httpx.Client, secured: Mock) -> None:
+        """view_connectors and view_connectors_deployments together read both families, and write neither."""
+        seeded = seed(secured)
+        headers = as_project(http, A, f"view_connectors:{A} view_connectors_deployments")
+        assert http.get(f"/connectors/drafts/{seeded.staged}", headers=headers).status_code == 200
+        assert http.get(f"/{A}/deployments/{seeded.deployment}", headers=headers).status_code == 200
+        error(http.delete(f"/{A}/deployments/{seeded.deployment}", headers=headers), 403, "AuthorizationError")
+        error(http.delete(f"/connectors/drafts/{seeded.staged}", headers=headers), 403, "AuthorizationError")
+
+    @pytest.mark.parametrize("operation", DEPLOYMENT_OPERATIONS, ids=operation_id)
+    @pytest.mark.parametrize("auth", [True, False], ids=["auth", "no-auth"])
+    def test_another_projects_deployment_path_is_403(
+        self, secured: Mock, unsecured: Mock, operation: tuple[str, str], auth: bool
+    ) -> None:
+        """B's manage_project token on A's path: 403, with auth or without, and A's Deployments stay as they were."""
+        mock = secured if auth else unsecured
+        client = mock.client
+        seeded = seed(mock)
+        before = state(mock.store)
+        answer = call(client, mock, operation, seeded, headers=as_project(client, B))
+        error(answer, 403, "AuthorizationError")
+        assert state(mock.store) == before
+        own = call(client, mock, ("GET", "/{projectKey}/deployments/{ID}"), seeded, headers=as_project(client, A))
+        assert own.status_code == 200, "A's own token is let through"
