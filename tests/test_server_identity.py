@@ -10,6 +10,10 @@
   token of each of the six scope names what the facts' table
   (``tests/fixtures/scopes.md``, read by ``tests/scopes_table.py``, not the
   library's table) says: its success status, or 403.
+- **Without auth**: who a request acts as (its token's project, its path's,
+  the default one; an unknown token counts as none).
+- **Tenancy**: drafts, the visibility of production Connectors, Deployments,
+  each case an example.
 
 Every server here runs on a ``SimulatedClock`` with ids from a counter, and
 ``INSTANT``: the simulated service answers at the next request.
@@ -37,6 +41,7 @@ from connector_domain.actions import ConnectorUpdate, Publish, UpdatePreviewable
 from connector_domain.authorization import ENDPOINTS
 from connector_domain.deployment.model import DeploymentDraft
 from connector_domain.errors import DomainError
+from connector_domain.events import PublishingSucceeded
 from connector_domain.mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION
 from connector_domain.mock.harness import INSTANT
 from connector_domain.mock.identity import Client, Tokens, parse_client
@@ -618,3 +623,373 @@ class TestEnforcement:
         assert state(mock.store) == before
         own = call(client, mock, ("GET", "/{projectKey}/deployments/{ID}"), seeded, headers=as_project(client, A))
         assert own.status_code == 200, "A's own token is let through"
+
+
+# --- Without auth: who a request acts as ------------------------------------------------------
+
+
+def create(client: httpx.Client, headers: dict[str, str] | None = None, **fields: Any) -> dict[str, Any]:
+    """A new draft (201), by the caller *headers* name."""
+    return json_of(client.post("/connectors/drafts", json={**DRAFT, **fields}, headers=headers), 201)
+
+
+def act(
+    client: httpx.Client, id: str, version: int, *actions: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
+    return client.post(f"/connectors/drafts/{id}", json={"version": version, "actions": list(actions)}, headers=headers)
+
+
+def comment_author(client: httpx.Client, mock: Mock, headers: dict[str, str] | None) -> str:
+    """The userId an addCertificationComment of the caller records, on a new draft of its own in certification."""
+    mock.store.simulation = Manual()  # a comment needs ReadyForCertification, which INSTANT passes at once
+    try:
+        staged = create(client, headers)
+        json_of(act(client, staged["id"], 1, {"action": "publish", "certification": True}, headers=headers), 201)
+        ready = ok(mock.store.deliver(staged["id"], PublishingSucceeded())).resource
+        assert ready.status.value == "ReadyForCertification"
+        comment = {"action": "addCertificationComment", "comment": "Please review"}
+        answer = json_of(act(client, staged["id"], ready.version, comment, headers=headers), 201)
+    finally:
+        mock.store.simulation = INSTANT
+    user: str = answer["certificationInfo"]["comments"][-1]["userId"]
+    return user
+
+
+class TestWithoutAuth:
+    """Without auth every request is accepted; its token, its path or the default project says whose it is."""
+
+    def test_no_token_acts_as_the_default_project(self, open_http: httpx.Client, unsecured: Mock) -> None:
+        """A draft made without a token is the default project's: its token sees it, another project's does not."""
+        staged = create(open_http, key="made-without-token")
+        assert ok(unsecured.store.get(staged["id"], owner=ident(DEFAULT_PROJECT))).resource.id == staged["id"]
+        assert open_http.get(f"/connectors/drafts/{staged['id']}").status_code == 200
+        default = bearer(token_of(open_http))  # no scope asked: the default project's manage_project
+        assert open_http.get("/connectors/drafts/key=made-without-token", headers=default).status_code == 200
+        other = as_project(open_http, B)
+        error(open_http.get(f"/connectors/drafts/{staged['id']}", headers=other), 404, "ResourceNotFound")
+        assert comment_author(open_http, unsecured, None) == DEFAULT_PROJECT
+
+    def test_a_token_the_mock_issued_acts_as_its_project(self, open_http: httpx.Client, unsecured: Mock) -> None:
+        """B's token makes B's drafts: B sees them and writes as B; without a token they are not found."""
+        headers = as_project(open_http, B, "view_connectors")  # without auth, any scope of B names B
+        staged = create(open_http, headers, key="made-by-b")
+        assert json_of(open_http.get(f"/connectors/drafts/{staged['id']}", headers=headers), 200)["key"] == "made-by-b"
+        assert json_of(open_http.get("/connectors/drafts", headers=headers), 200)["total"] == 1
+        assert json_of(open_http.get("/connectors/drafts"), 200)["total"] == 0
+        error(open_http.get("/connectors/drafts/key=made-by-b"), 404, "ResourceNotFound")
+        assert comment_author(open_http, unsecured, headers) == B
+
+    @pytest.mark.parametrize("authorization", ["Bearer a-token-of-the-real-auth-service", "Basic aWQ6c2VjcmV0"])
+    def test_an_unknown_token_acts_as_none(self, open_http: httpx.Client, unsecured: Mock, authorization: str) -> None:
+        """The official CLI sends its own token: it is not refused, and the request acts as one without a token."""
+        headers = {"Authorization": authorization}
+        staged = create(open_http, headers, key="made-with-a-foreign-token")
+        assert open_http.get(f"/connectors/drafts/{staged['id']}").status_code == 200
+        assert open_http.get("/connectors/drafts/key=made-with-a-foreign-token", headers=headers).status_code == 200
+        assert comment_author(open_http, unsecured, headers) == DEFAULT_PROJECT
+        assert json_of(open_http.get(f"/{B}/deployments", headers=headers), 200)["total"] == 0
+
+    def test_a_token_keeps_its_project_when_the_clock_jumps(self, open_http: httpx.Client, unsecured: Mock) -> None:
+        """Without auth, B's token still names B after its 48 hours: a test that moves the clock stays B."""
+        headers = as_project(open_http, B)
+        unsecured.clock.advance(LIFETIME + 3600)
+        staged = create(open_http, headers)
+        error(open_http.get(f"/connectors/drafts/{staged['id']}"), 404, "ResourceNotFound")
+        assert json_of(open_http.get(f"/connectors/drafts/{staged['id']}", headers=headers), 200)["id"] == staged["id"]
+        assert comment_author(open_http, unsecured, headers) == B
+
+    def test_no_token_on_a_deployment_path_acts_as_the_paths_project(
+        self, open_http: httpx.Client, unsecured: Mock
+    ) -> None:
+        """A Deployment made on B's path without a token is B's; the default project's token there is 403."""
+        seeded = seed(unsecured, owner=B)
+        assert json_of(open_http.get(f"/{B}/deployments"), 200)["results"][0]["id"] == seeded.deployment
+        body = {"key": "by-path", **DEPLOYMENT_DRAFT}
+        created = json_of(open_http.post(f"/{B}/deployments", json=body), 201)
+        assert ok(unsecured.store.deployment(B, created["id"])).resource.key == "by-path"
+        assert json_of(open_http.get(f"/{DEFAULT_PROJECT}/deployments"), 200)["total"] == 0
+        default = bearer(token_of(open_http))
+        error(open_http.get(f"/{B}/deployments", headers=default), 403, "AuthorizationError")
+        assert json_of(open_http.get(f"/{DEFAULT_PROJECT}/deployments", headers=default), 200)["total"] == 0
+
+
+# --- Tenancy ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tenants:
+    """The secured mock's client, and a manage_project token of each of A, B and C."""
+
+    client: httpx.Client
+    mock: Mock
+    tokens: dict[str, str]
+
+    def __call__(self, project: str) -> dict[str, str]:
+        """The headers of a request of *project*."""
+        return bearer(self.tokens[project])
+
+    def get(self, project: str, path: str, **params: Any) -> httpx.Response:
+        return self.client.get(path, params=params, headers=self(project))
+
+
+@pytest.fixture
+def tenants(http: httpx.Client, secured: Mock) -> Tenants:
+    return Tenants(http, secured, {p: token_of(http, f"manage_project:{p}") for p in PROJECTS})
+
+
+def connector_in(t: Tenants, case: str) -> dict[str, Any]:
+    """A's connector in the state *case* names, as A reads it once the simulated service answered.
+
+    ``public``: certified; ``listed``: published privately, ``privateProjects`` [B];
+    ``private``: published privately, no project listed; ``unlisted``: certified,
+    then unlisted; ``draft``: never published.
+    """
+    key = f"case-{case}"
+    listed = [ident(B)] if case == "listed" else []
+    staged = create(t.client, t(A), key=key, privateProjects=listed)
+    if case != "draft":
+        publish = {"action": "publish", "certification": case in ("public", "unlisted")}
+        json_of(act(t.client, staged["id"], 1, publish, headers=t(A)), 201)
+        staged = json_of(t.get(A, f"/connectors/drafts/{staged['id']}"), 200)  # the service answers at this read
+        assert (staged["status"], staged["private"]) == ("Published", case not in ("public", "unlisted"))
+    if case == "unlisted":
+        staged = json_of(act(t.client, staged["id"], staged["version"], {"action": "unlist"}, headers=t(A)), 201)
+        assert staged["alreadyListed"] is False
+    return staged
+
+
+#: Who reads A's production Connector in each case (mock-service.md, "Identity and tenancy": the
+#: visibility rule): a public one, a private one that lists the project, the owner's own; a draft
+#: never published has none.
+READERS: Final = {
+    "public": {A, B, C},
+    "listed": {A, B},
+    "private": {A},
+    "unlisted": {A, B, C},
+    "draft": set(),
+}
+#: Whose search shows it ("Connector search"): the readers, but an unlisted one only to its owner.
+SEARCHERS: Final = {**READERS, "unlisted": {A}}
+
+
+def search_ids(t: Tenants, project: str, **params: Any) -> list[str]:
+    page = json_of(t.get(project, "/connectors/search", limit=LIMIT_MAX, **params), 200)
+    assert page["total"] == page["count"] == len(page["results"])
+    return [connector["id"] for connector in page["results"]]
+
+
+class TestTenancyOfDrafts:
+    @pytest.mark.parametrize(
+        ("method", "by_key"),
+        [(method, by_key) for method in ("GET", "POST", "DELETE") for by_key in (False, True)],
+    )
+    def test_another_projects_draft_is_not_found_and_stays_as_it_was(
+        self, tenants: Tenants, method: str, by_key: bool
+    ) -> None:
+        """B's get, update or delete of A's draft is the 404 of a draft that does not exist; A's stays as it was."""
+        t = tenants
+        staged = create(t.client, t(A), key="a-draft")
+        path = "/connectors/drafts/key=a-draft" if by_key else f"/connectors/drafts/{staged['id']}"
+        body = {"version": 1, "actions": [{"action": "setName", "name": "Taken over"}]} if method == "POST" else None
+        params = {"version": 1} if method == "DELETE" else None
+        answer = t.client.request(method, path, json=body, params=params, headers=t(B))
+        refused = error(answer, 404, "ResourceNotFound")
+        assert json_of(t.get(A, path), 200) == staged, "A's draft is as it was"
+        assert json_of(t.get(A, "/connectors/drafts"), 200)["total"] == 1
+        json_of(t.client.delete(f"/connectors/drafts/{staged['id']}", headers=t(A)), 200)
+        gone = t.client.request(method, path, json=body, params=params, headers=t(B))
+        assert error(gone, 404, "ResourceNotFound") == refused, "existence is not revealed"
+
+    def test_a_query_shows_only_the_callers_drafts(self, tenants: Tenants) -> None:
+        """Each project's query lists its own drafts, all of them, and nothing else; filters stay within them."""
+        t = tenants
+        a = {create(t.client, t(A))["id"], create(t.client, t(A), integrationTypes=["tax"])["id"]}
+        b = {create(t.client, t(B), integrationTypes=["tax"])["id"]}
+        for project, own in ((A, a), (B, b), (C, set())):
+            page = json_of(t.get(project, "/connectors/drafts", limit=LIMIT_MAX), 200)
+            assert {staged["id"] for staged in page["results"]} == own and page["total"] == len(own)
+        assert json_of(t.get(B, "/connectors/drafts", integrationTypes="tax"), 200)["total"] == 1
+        assert json_of(t.get(A, "/connectors/drafts", integrationTypes="tax", offset=1), 200)["total"] == 1
+
+    def test_the_owner_reaches_its_draft_on_every_endpoint(self, tenants: Tenants) -> None:
+        """The tenancy check lets the owner through: get, update and delete by id and by key."""
+        t = tenants
+        staged = create(t.client, t(A), key="mine")
+        assert json_of(t.get(A, "/connectors/drafts/key=mine"), 200)["id"] == staged["id"]
+        renamed = {"version": 1, "actions": [{"action": "setName", "name": "Renamed"}]}
+        assert json_of(t.client.post("/connectors/drafts/key=mine", json=renamed, headers=t(A)), 201)["version"] == 2
+        assert json_of(t.client.delete("/connectors/drafts/key=mine", headers=t(A)), 200)["name"] == "Renamed"
+
+    def test_keys_are_one_namespace_for_every_project(self, tenants: Tenants) -> None:
+        """A key another project holds is DuplicateField: a production Connector's key names one Connector for all.
+
+        What the answer says is only what B sent; the draft stays A's and hidden.
+        """
+        t = tenants
+        create(t.client, t(A), key="taken")
+        answer = t.client.post("/connectors/drafts", json={**DRAFT, "key": "taken"}, headers=t(B))
+        refused = error(answer, 400, "DuplicateField")
+        assert refused["errors"][0]["duplicateValue"] == "taken" and Ids.PATTERN.search(json.dumps(refused)) is None
+        error(t.get(B, "/connectors/drafts/key=taken"), 404, "ResourceNotFound")
+
+
+class TestVisibility:
+    @pytest.mark.parametrize("viewer", PROJECTS)
+    @pytest.mark.parametrize("case", list(READERS))
+    def test_production_reads_and_the_search_follow_the_rule(self, tenants: Tenants, case: str, viewer: str) -> None:
+        """GET /connectors/{id} and key= show A's connector to READERS; the search, to SEARCHERS."""
+        t = tenants
+        staged = connector_in(t, case)
+        for path in (f"/connectors/{staged['id']}", f"/connectors/key={staged['key']}"):
+            answer = t.get(viewer, path)
+            if viewer in READERS[case]:
+                assert (json_of(answer, 200)["id"], answer.json()["name"]) == (staged["id"], staged["name"])
+            else:
+                error(answer, 404, "ResourceNotFound")
+        assert search_ids(t, viewer) == ([staged["id"]] if viewer in SEARCHERS[case] else [])
+        assert (
+            search_ids(t, viewer, key=staged["key"]) == search_ids(t, viewer, id=staged["id"]) == search_ids(t, viewer)
+        )
+        assert search_ids(t, viewer, text="my connector") == search_ids(t, viewer)
+
+    def test_an_invisible_connector_is_the_404_of_none(self, tenants: Tenants) -> None:
+        """C's read of A's private connector says what a read of no connector says."""
+        t = tenants
+        staged = connector_in(t, "private")
+        hidden = error(t.get(C, f"/connectors/key={staged['key']}"), 404, "ResourceNotFound")
+        assert error(t.get(C, "/connectors/key=case-none"), 404, "ResourceNotFound")["message"] == hidden[
+            "message"
+        ].replace(staged["key"], "case-none")
+
+    def test_private_true_shows_what_lists_the_project(self, tenants: Tenants) -> None:
+        """The search's private=true: the connectors whose privateProjects list the caller, not the public ones."""
+        t = tenants
+        public, listed = connector_in(t, "public"), connector_in(t, "listed")
+        assert sorted(search_ids(t, B)) == sorted([public["id"], listed["id"]])
+        assert search_ids(t, B, private="true") == [listed["id"]]
+        assert search_ids(t, C, private="true") == [] and search_ids(t, C) == [public["id"]]
+        assert search_ids(t, A, private="true") == [], "the owner is not listed: its own are not assigned to it"
+
+    def test_listing_and_unlisting_a_project_moves_what_it_sees(self, tenants: Tenants) -> None:
+        """addPrivateProject shows the production Connector to C; removePrivateProject hides it from B."""
+        t = tenants
+        staged = connector_in(t, "listed")
+        add = {"action": "addPrivateProject", "privateProject": ident(C)}
+        staged = json_of(act(t.client, staged["id"], staged["version"], add, headers=t(A)), 201)
+        assert t.get(C, f"/connectors/{staged['id']}").status_code == 200 and search_ids(t, C) == [staged["id"]]
+        remove = {"action": "removePrivateProject", "privateProject": ident(B)}
+        json_of(act(t.client, staged["id"], staged["version"], remove, headers=t(A)), 201)
+        error(t.get(B, f"/connectors/{staged['id']}"), 404, "ResourceNotFound")
+        assert search_ids(t, B) == []
+
+    def test_a_deleted_connector_is_seen_by_none(self, tenants: Tenants) -> None:
+        t = tenants
+        staged = connector_in(t, "public")
+        json_of(t.client.delete(f"/connectors/drafts/{staged['id']}", headers=t(A)), 200)
+        for project in PROJECTS:
+            error(t.get(project, f"/connectors/{staged['id']}"), 404, "ResourceNotFound")
+            assert search_ids(t, project) == []
+
+
+def deployment_of(t: Tenants, project: str, connector_key: str, **fields: Any) -> httpx.Response:
+    """A Deployment of the connector *connector_key* on *project*'s path, by *project*."""
+    body = {"connector": {"key": connector_key}, "region": DEFAULT_REGION, "configurations": [], **fields}
+    return t.client.post(f"/{project}/deployments", json=body, headers=t(project))
+
+
+class TestTenancyOfDeployments:
+    def test_a_projects_deployments_are_invisible_to_another(self, tenants: Tenants) -> None:
+        """On its own path, B finds none of A's Deployments: not listed, and 404 by id, by key, for logs and writes."""
+        t = tenants
+        seeded = seed(t.mock)
+        before = state(t.mock.store)
+        assert json_of(t.get(B, f"/{B}/deployments"), 200)["total"] == 0
+        for path in (seeded.deployment, f"key={SEED_DEPLOYMENT}"):
+            error(t.get(B, f"/{B}/deployments/{path}"), 404, "ResourceNotFound")
+            error(t.get(B, f"/{B}/deployments/{path}/logs"), 404, "ResourceNotFound")
+            redeploy = {"version": 1, "actions": [{"action": "redeploy"}]}
+            error(t.client.post(f"/{B}/deployments/{path}", json=redeploy, headers=t(B)), 404, "ResourceNotFound")
+            error(t.client.delete(f"/{B}/deployments/{path}", headers=t(B)), 404, "ResourceNotFound")
+        assert state(t.mock.store) == before
+        assert json_of(t.get(A, f"/{A}/deployments"), 200)["results"][0]["id"] == seeded.deployment
+
+    def test_a_deployment_is_the_deploying_projects(self, tenants: Tenants) -> None:
+        """B deploys A's connector that lists B: the Deployment is B's, not A's; C may not deploy it."""
+        t = tenants
+        staged = connector_in(t, "listed")
+        deployment = json_of(deployment_of(t, B, staged["key"], key="b-deploys"), 201)
+        assert deployment["connector"]["id"] == staged["id"]
+        assert [d["id"] for d in json_of(t.get(B, f"/{B}/deployments"), 200)["results"]] == [deployment["id"]]
+        assert json_of(t.get(A, f"/{A}/deployments"), 200)["total"] == 0
+        error(t.get(A, f"/{A}/deployments/key=b-deploys"), 404, "ResourceNotFound")
+        error(deployment_of(t, C, staged["key"]), 400, "ConnectorReferenceNotFound")
+
+    @pytest.mark.parametrize(
+        ("case", "staged"),
+        [(case, staged) for case in ("private", "draft", "unknown") for staged in (False, True)] + [("public", True)],
+        ids=lambda v: {False: "production", True: "preview"}.get(v, v) if isinstance(v, bool) else v,
+    )
+    def test_a_connector_the_project_may_not_see_is_answered_as_no_connector(
+        self, tenants: Tenants, case: str, staged: bool
+    ) -> None:
+        """B's Deployment of A's hidden connector gets the very answer of a key no connector has.
+
+        Hidden: private and not listing B, never published, or (for a preview, which needs B
+        listed) public. The answer names the key and version B sent, or version 1 when it sent
+        none, as for an unknown key (deployments.md, Create 2: "a private connector is not
+        revealed to other projects"); it does not name the hidden connector's version.
+        """
+        t = tenants
+        key = "case-unknown"
+        if case != "unknown":
+            hidden = connector_in(t, case)
+            for _ in range(3):  # a version above 1, which an answer must not reveal
+                rename = {"action": "setName", "name": f"v{hidden['version']}"}
+                hidden = json_of(act(t.client, hidden["id"], hidden["version"], rename, headers=t(A)), 201)
+            key = hidden["key"]
+        connector = {"key": key, **({"staged": True} if staged else {})}
+        body = {"connector": connector, "region": DEFAULT_REGION, "configurations": []}
+        answer = error(t.client.post(f"/{B}/deployments", json=body, headers=t(B)), 400, "ConnectorReferenceNotFound")
+        assert answer["message"] == f"Connector '{key}' with version 1 not found"
+        with_version = {**body, "connector": {**connector, "version": 7}}
+        answer = error(
+            t.client.post(f"/{B}/deployments", json=with_version, headers=t(B)), 400, "ConnectorReferenceNotFound"
+        )
+        assert answer["message"] == f"Connector '{key}' with version 7 not found"
+
+    @pytest.mark.parametrize("preview", [False, True], ids=["production", "preview"])
+    def test_a_redeploy_brings_no_connector_the_project_may_no_longer_see(
+        self, tenants: Tenants, preview: bool
+    ) -> None:
+        """Once A withdraws B from privateProjects, B's updateConnector cannot fetch A's new version.
+
+        B's Deployment keeps the snapshot it had; an updateConnector answers as for a connector
+        that is gone (ConnectorReferenceNotFound), and changes nothing.
+        """
+        t = tenants
+        staged = connector_in(t, "listed")
+        if preview:
+            json_of(act(t.client, staged["id"], staged["version"], {"action": "updatePreviewable"}, headers=t(A)), 201)
+            staged = json_of(t.get(A, f"/connectors/drafts/{staged['id']}"), 200)  # the service granted it
+            assert staged["isPreviewable"] == "true"
+        reference = {"key": staged["key"], **({"staged": True} if preview else {})}
+        deployment = json_of(deployment_of(t, B, staged["key"], connector=reference), 201)
+        deployment = json_of(t.get(B, f"/{B}/deployments/{deployment['id']}"), 200)
+        assert deployment["status"] == "Deployed"
+        remove = {"action": "removePrivateProject", "privateProject": ident(B)}
+        staged = json_of(act(t.client, staged["id"], staged["version"], remove, headers=t(A)), 201)
+        rename = {"action": "setName", "name": "A's secret new name"}
+        staged = json_of(act(t.client, staged["id"], staged["version"], rename, headers=t(A)), 201)
+        if not preview:
+            publish = {"action": "publish", "certification": False}
+            json_of(act(t.client, staged["id"], staged["version"], publish, headers=t(A)), 201)
+            assert json_of(t.get(A, f"/connectors/{staged['id']}"), 200)["name"] == "A's secret new name"
+        before = state(t.mock.store)
+        update = {"version": deployment["version"], "actions": [{"action": "redeploy", "updateConnector": True}]}
+        answer = t.client.post(f"/{B}/deployments/{deployment['id']}", json=update, headers=t(B))
+        assert "secret new name" not in answer.text
+        error(answer, 400, "ConnectorReferenceNotFound")
+        assert state(t.mock.store) == before
+        assert json_of(t.get(B, f"/{B}/deployments/{deployment['id']}"), 200)["connector"] == deployment["connector"]
+        plain = {"version": deployment["version"], "actions": [{"action": "redeploy"}]}
+        json_of(t.client.post(f"/{B}/deployments/{deployment['id']}", json=plain, headers=t(B)), 201)
