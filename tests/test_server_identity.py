@@ -14,6 +14,10 @@
   the default one; an unknown token counts as none).
 - **Tenancy**: drafts, the visibility of production Connectors, Deployments,
   each case an example.
+- **Properties**: three projects, each with its token, issue random requests;
+  no answer holds an id its caller may not see, and no request changes what
+  another project owns. And a Deployment of another project's connector
+  takes no version of it its project may not deploy, whatever the owner does.
 
 Every server here runs on a ``SimulatedClock`` with ids from a counter, and
 ``INSTANT``: the simulated service answers at the next request.
@@ -27,13 +31,13 @@ import re
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from connector_domain import codec
@@ -993,3 +997,410 @@ class TestTenancyOfDeployments:
         assert json_of(t.get(B, f"/{B}/deployments/{deployment['id']}"), 200)["connector"] == deployment["connector"]
         plain = {"version": deployment["version"], "actions": [{"action": "redeploy"}]}
         json_of(t.client.post(f"/{B}/deployments/{deployment['id']}", json=plain, headers=t(B)), 201)
+
+
+# --- A property: three projects, random requests ------------------------------------------------
+
+KEYS: Final = ("k0", "k1", "k2")
+MISSING: Final = "00000000-0000-4000-8000-999999999999"
+OPS: Final = (
+    "create", "get", "update", "delete", "query", "search", "read",
+    "deploy", "deployment_get", "deployment_query", "redeploy", "deployment_delete", "logs",
+)  # fmt: skip
+DEPLOYMENT_OPS: Final = ("deploy", "deployment_get", "deployment_query", "redeploy", "deployment_delete", "logs")
+#: The update actions, publishing twice as likely as the others: most visibility cases need a publication.
+ACTIONS: Final = ("publish", "publish", "certify", "certify", "setName", "updatePreviewable", "addPrivateProject",
+                  "removePrivateProject", "unlist")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request: *caller* (an index of PROJECTS) does *op*; the other fields choose what it names and sends.
+
+    ``target`` picks a draft or a Deployment among those ever made, ``key`` one of ``KEYS`` (or of
+    the Deployment keys), ``other`` a project (listed, added, or whose path is used), ``flag`` a
+    variant of the operation (a key on create, the caller's own path, ``private=true``...);
+    ``as_listed`` makes a project the connector lists the caller of a Deployment's create.
+    """
+
+    caller: int
+    op: str
+    target: int
+    key: int
+    other: int
+    flag: bool
+    by_key: bool
+    update_connector: bool
+    action: str
+    as_listed: bool
+
+
+def steps_of(**fixed: st.SearchStrategy[Any]) -> st.SearchStrategy[Step]:
+    """Steps of any field, but those *fixed* gives a strategy of its own."""
+    fields: dict[str, st.SearchStrategy[Any]] = {
+        "caller": st.integers(0, 2),
+        "op": st.sampled_from(OPS),
+        "target": st.integers(0, 15),
+        "key": st.integers(0, 2),
+        "other": st.integers(0, 2),
+        "flag": st.booleans(),
+        "by_key": st.booleans(),
+        "update_connector": st.booleans(),
+        "action": st.sampled_from(ACTIONS),
+        "as_listed": st.booleans(),
+    }
+    return st.builds(Step, **{**fields, **fixed})
+
+
+steps: Final = steps_of()
+#: A run of requests: drafts made, some published (privately or certified) by their owners, some
+#: deployed by anyone, then anything, then owners withdrawing what they showed, then requests of
+#: Deployments on the caller's own path. Every step is a request like the others, checked alike;
+#: the parts only make the states worth probing likely (a Connector another project may or may
+#: not see, a Deployment of it, what the Deployment may do once the Connector is hidden again).
+scenarios: Final = st.tuples(
+    st.lists(steps_of(op=st.just("create")), min_size=2, max_size=6),
+    st.lists(
+        steps_of(
+            op=st.just("update"),
+            flag=st.just(True),
+            by_key=st.just(False),
+            action=st.sampled_from(("publish", "certify", "addPrivateProject", "updatePreviewable")),
+        ),
+        max_size=8,
+    ),
+    st.lists(steps_of(op=st.just("deploy"), flag=st.just(True)), max_size=5),
+    st.lists(steps, max_size=30),
+    st.lists(
+        steps_of(
+            op=st.just("update"),
+            flag=st.just(True),
+            by_key=st.just(False),
+            action=st.sampled_from(("removePrivateProject", "removePrivateProject", "unlist", "setName", "publish")),
+        ),
+        max_size=4,
+    ),
+    st.lists(steps_of(op=st.sampled_from(("redeploy", "redeploy", *DEPLOYMENT_OPS)), flag=st.just(True)), max_size=5),
+).map(lambda parts: [step for part in parts for step in part])
+
+
+@dataclass
+class World:
+    """The oracle: who made each draft and each Deployment (as the answers said), and the rules of the spec.
+
+    The facts the rules read (a draft's ``private``, ``privateProjects``, ``alreadyListed``, whether
+    it was published) are the store's, read without an owner; who may see what follows from them
+    here, as mock-service.md writes it, not from the library's ``access`` module.
+    """
+
+    mock: Mock
+    tokens: dict[str, str]
+    owners: dict[str, str] = field(default_factory=dict)  # draft (and Connector) id -> the project that made it
+    drafts: list[str] = field(default_factory=list)
+    projects: dict[str, str] = field(default_factory=dict)  # Deployment, build and application id -> its project
+    deployments: list[str] = field(default_factory=list)
+    deployed: dict[str, str] = field(default_factory=dict)  # Deployment id -> the connector id it deploys
+
+    @property
+    def store(self) -> Store:
+        return self.mock.store
+
+    def staged(self, id: str) -> dict[str, Any] | None:
+        found = self.store.get(id)
+        return None if isinstance(found, DomainError) else found.to_wire()
+
+    def published(self, id: str) -> bool:
+        return not isinstance(self.store.connector(id), DomainError)
+
+    def visible(self, id: str, project: str) -> bool:
+        """Public, listing the project, or the project's own (the one visibility rule)."""
+        staged = self.staged(id)
+        if staged is None:
+            return False
+        own = self.owners.get(id) == project
+        return not staged["private"] or ident(project) in staged.get("privateProjects", ()) or own
+
+    def listed(self, id: str, project: str) -> bool:
+        staged = self.staged(id)
+        return staged is not None and ident(project) in staged.get("privateProjects", ())
+
+    def readable(self, id: str, project: str) -> bool:
+        """The production reads: a production Connector, visible to the project."""
+        return self.published(id) and self.visible(id, project)
+
+    def shown(self, id: str, project: str) -> bool:
+        """The search: what the project reads, but an unlisted connector only to its owner."""
+        staged = self.staged(id)
+        if staged is None or not self.readable(id, project):
+            return False
+        return bool(staged["alreadyListed"]) or self.owners.get(id) == project
+
+    def hidden(self, id: str, project: str, preview: bool) -> bool:
+        """What a Deployment of *project* may not even learn exists (a preview also needs the project listed)."""
+        return not self.visible(id, project) or (preview and not self.listed(id, project))
+
+    def own_drafts(self, project: str) -> set[str]:
+        return {id for id in self.drafts if self.owners[id] == project and self.staged(id) is not None}
+
+    def own_deployments(self, project: str) -> set[str]:
+        return {
+            id
+            for id in self.deployments
+            if self.projects[id] == project and not isinstance(self.store.deployment(project, id), DomainError)
+        }
+
+    def key_of(self, key: str) -> str | None:
+        """The draft that holds *key* now, whoever owns it."""
+        found = self.store.get_by_key(key)
+        return None if isinstance(found, DomainError) else found.resource.id
+
+    def view(self, project: str) -> str:
+        """What *project* owns, as the store holds it: its drafts, their Connectors, its Deployments and logs."""
+        store = self.store
+        drafts = ok_page(store.query(owner=ident(project), limit=LIMIT_MAX))
+        connectors = [store.connector(saved.resource.id) for saved in drafts]
+        deployments = ok_page(store.query_deployments(project, limit=LIMIT_MAX))
+        document = {
+            "drafts": [saved.record for saved in drafts],
+            "connectors": [None if isinstance(c, DomainError) else c.record for c in connectors],
+            "deployments": [saved.record for saved in deployments],
+            "logs": [codec.to_wire(store.deployment_logs(project, id=d.resource.id)) for d in deployments],
+        }
+        return json.dumps(document, sort_keys=True, default=repr)
+
+
+def _action(step: Step, staged: dict[str, Any] | None) -> dict[str, Any]:
+    """The update action of *step* on *staged*: a removePrivateProject takes a project it lists, when it lists one."""
+    other = ident(PROJECTS[step.other])
+    listed = [] if staged is None else staged.get("privateProjects", [])
+    if step.action == "removePrivateProject" and listed:
+        other = listed[step.other % len(listed)]
+    actions: dict[str, dict[str, Any]] = {
+        "setName": {"action": "setName", "name": f"name {step.target}"},
+        "publish": {"action": "publish", "certification": False},
+        "certify": {"action": "publish", "certification": True},
+        "updatePreviewable": {"action": "updatePreviewable"},
+        "addPrivateProject": {"action": "addPrivateProject", "privateProject": other},
+        "removePrivateProject": {"action": "removePrivateProject", "privateProject": other},
+        "unlist": {"action": "unlist"},
+    }
+    return actions[step.action]
+
+
+def perform(world: World, step: Step) -> None:
+    """Send *step* as its caller; check what it answers against the oracle, and that no other project's state moved."""
+    me = PROJECTS[step.caller]
+    store, client = world.store, world.mock.client
+    store.now()  # the service's due answers now: the request's own read of the clock then applies none of another's
+    draft_id = world.drafts[step.target % len(world.drafts)] if world.drafts else MISSING
+    deployment_id = world.deployments[step.target % len(world.deployments)] if world.deployments else MISSING
+    key = KEYS[step.key]
+    target: str | None = world.key_of(key) if step.by_key else (draft_id if world.staged(draft_id) else None)
+    named: str | None = None  # the connector a Deployment's create names
+    # flag, on a draft's or a Deployment's endpoint: its owner calls (else the caller drawn, often another).
+    if step.flag and step.op in ("get", "update", "delete") and target is not None:
+        me = world.owners.get(target, me)
+    if step.flag and step.op in DEPLOYMENT_OPS and step.op != "deploy" and not step.by_key:
+        me = world.projects.get(deployment_id, me)
+    if step.op == "deploy":  # any connector, the caller's or another's: which it may deploy is the point
+        named = world.key_of(key) if step.by_key else (draft_id if world.staged(draft_id) else None)
+        listing = [] if named is None else [p for p in PROJECTS if world.listed(named, p)]
+        if step.as_listed and listing:
+            me = listing[step.other % len(listing)]
+    others = {project: world.view(project) for project in PROJECTS if project != me}
+    path_project = me if step.flag else PROJECTS[step.other]
+    body: dict[str, Any] | None = None
+    params: dict[str, Any] = {}
+    preview = step.target % 3 == 2
+    method, path = "GET", ""
+    if step.op == "create":
+        listed = PROJECTS[(step.caller + 1 + step.other % 2) % len(PROJECTS)]  # another project than the caller
+        body = {**DRAFT, "privateProjects": [ident(listed)] if step.by_key else []}
+        if step.flag:
+            body["key"] = key
+        taken = step.flag and world.key_of(key) is not None
+        method, path = "POST", "/connectors/drafts"
+    elif step.op in ("get", "update", "delete"):
+        method = {"get": "GET", "update": "POST", "delete": "DELETE"}[step.op]
+        path = f"/connectors/drafts/key={key}" if step.by_key else f"/connectors/drafts/{draft_id}"
+        if step.op == "update":
+            current = world.staged(target) if target else None
+            body = {"version": current["version"] if current else 1, "actions": [_action(step, current)]}
+    elif step.op == "query":
+        path, params = "/connectors/drafts", {"limit": LIMIT_MAX}
+    elif step.op == "search":
+        path, params = "/connectors/search", {"limit": LIMIT_MAX, **({"private": "true"} if step.flag else {})}
+    elif step.op == "read":
+        path = f"/connectors/key={key}" if step.by_key else f"/connectors/{draft_id}"
+    elif step.op == "deploy":
+        reference = {"key": key} if step.by_key else {"id": draft_id}
+        connector = {**reference, **({"staged": True} if preview else {})}
+        body = {"connector": connector, "region": DEFAULT_REGION, "configurations": []}
+        if step.target % 3 == 1:
+            body["type"] = "production"
+        if step.update_connector:
+            body["key"] = f"dk{step.key}"
+        method, path = "POST", f"/{path_project}/deployments"
+    elif step.op == "deployment_query":
+        path, params = f"/{path_project}/deployments", {"limit": LIMIT_MAX}
+    else:
+        if step.by_key:  # whether the caller has it, before the request (a delete may remove it at once)
+            found = store.deployment_by_key(me, f"dk{step.key}")
+            mine = not isinstance(found, DomainError)
+            deployment_id = found.resource.id if not isinstance(found, DomainError) else MISSING
+        else:
+            mine = deployment_id in world.own_deployments(me)
+        address = f"key=dk{step.key}" if step.by_key else deployment_id
+        path = f"/{path_project}/deployments/{address}"
+        if step.op == "logs":
+            path += "/logs"
+        elif step.op == "deployment_delete":
+            method = "DELETE"
+        elif step.op == "redeploy":
+            found = store.deployment(me, deployment_id)
+            version = 1 if isinstance(found, DomainError) else found.resource.version
+            action = {"action": "redeploy", **({"updateConnector": True} if step.update_connector else {})}
+            method, body = "POST", {"version": version, "actions": [action]}
+
+    answer = client.request(method, path, json=body, params=params, headers=bearer(world.tokens[me]))
+    status, text = answer.status_code, answer.text
+    assert status < 500, text
+    event(f"{step.op}: {status}")
+    if 200 <= status < 300 and any(world.owners.get(id, me) != me for id in Ids.PATTERN.findall(text)):
+        event(f"{step.op}: {status}, with another project's connector")
+    data: Any = answer.json() if text else None
+
+    # What the answer made: a draft, or a Deployment (with its build and applications).
+    if step.op == "create" and status == 201:
+        world.owners[data["id"]] = me
+        world.drafts.append(data["id"])
+    if step.op == "deploy" and status == 201:
+        for id in set(Ids.PATTERN.findall(text)) - set(world.owners):
+            world.projects[id] = me
+        world.deployments.append(data["id"])
+        world.deployed[data["id"]] = data["connector"]["id"]
+
+    # No answer holds an id its caller may not see: its own, a Connector it may read, one it deploys,
+    # or (answering a Deployment's create) the connector it names, when the caller may deploy from it.
+    sent = set(Ids.PATTERN.findall(f"{path} {json.dumps(body)}")) if status >= 400 else set()
+    deploys = {world.deployed[d] for d in world.deployments if world.projects[d] == me}
+    if step.op == "deploy" and named is not None and not world.hidden(named, me, preview):
+        deploys.add(named)
+    for id in set(Ids.PATTERN.findall(text)) - sent:
+        if id in world.owners:
+            assert world.owners[id] == me or world.readable(id, me) or id in deploys, (step, id, text)
+        else:
+            assert world.projects.get(id) == me, (step, id, text)
+
+    # Each endpoint's own rule.
+    if step.op in DEPLOYMENT_OPS and path_project != me:
+        error(answer, 403, "AuthorizationError")
+    elif step.op == "create":
+        assert status == (400 if taken else 201), text
+    elif step.op in ("get", "update", "delete"):
+        if target is None or world.owners.get(target) != me:
+            error(answer, 404, "ResourceNotFound")
+        else:
+            assert status in {"get": (200,), "update": (201, 400), "delete": (200,)}[step.op], text
+    elif step.op == "query":
+        assert {s["id"] for s in data["results"]} == world.own_drafts(me) and data["total"] == len(data["results"])
+    elif step.op == "search":
+        expected = {id for id in world.drafts if world.shown(id, me) and (not step.flag or world.listed(id, me))}
+        assert {c["id"] for c in data["results"]} == expected and data["total"] == len(expected), (step, text)
+    elif step.op == "read":
+        read = world.key_of(key) if step.by_key else draft_id
+        if read is not None and world.readable(read, me):
+            assert status == 200 and data["id"] == read, text
+        else:
+            error(answer, 404, "ResourceNotFound")
+    elif step.op == "deploy":
+        if named is None or world.hidden(named, me, preview):
+            refused = error(answer, 400, "ConnectorReferenceNotFound")
+            identifier = key if step.by_key else draft_id
+            assert refused["message"] == f"Connector '{identifier}' with version 1 not found", refused
+        elif status == 201:
+            assert data["connector"]["id"] == named and not world.hidden(named, me, preview)
+    elif step.op == "deployment_query":
+        assert {d["id"] for d in data["results"]} == world.own_deployments(me), text
+    else:
+        if not mine:
+            error(answer, 404, "ResourceNotFound")
+        elif step.op in ("deployment_get", "logs"):
+            assert status == 200, text
+        elif step.op == "redeploy" and status == 201 and step.update_connector:
+            connector = data["connector"]["id"]
+            assert not world.hidden(connector, me, data["type"] == "preview"), (step, text)
+
+    # No request changes what another project owns.
+    for project, before in others.items():
+        assert world.view(project) == before, f"{step} changed what {project} owns"
+
+
+@pytest.fixture(scope="module")
+def three_projects() -> Iterator[tuple[Mock, dict[str, str]]]:
+    """A secured mock of its own, with a manage_project token of each of A, B and C (its clock stands still)."""
+    with running(auth=True) as mock:
+        yield mock, {project: token_of(mock.client, f"manage_project:{project}") for project in PROJECTS}
+
+
+@given(scenarios)
+def test_no_project_sees_or_changes_what_is_not_its_own(
+    three_projects: tuple[Mock, dict[str, str]], requests: list[Step]
+) -> None:
+    """For any requests of three projects: each answer holds only ids its caller may see; none moves another's state."""
+    mock, tokens = three_projects
+    mock.reset()
+    world = World(mock, tokens)
+    for step in requests:
+        perform(world, step)
+
+
+#: What the owner of a deployed connector may do to it afterwards: withdraw the project, change it, publish it.
+OWNER_ACTIONS: Final = ("removePrivateProject", "addPrivateProject", "setName", "publish", "certify", "unlist",
+                        "updatePreviewable")  # fmt: skip
+
+
+@given(
+    st.booleans(),
+    st.lists(st.sampled_from(OWNER_ACTIONS), max_size=6),
+    st.lists(st.tuples(st.sampled_from(("redeploy", "get", "logs")), st.booleans()), min_size=1, max_size=4),
+)
+def test_a_deployment_brings_its_project_no_connector_it_may_not_see(
+    three_projects: tuple[Mock, dict[str, str]], preview: bool, owner_actions: list[str], requests: list[Any]
+) -> None:
+    """B deploys A's connector that lists B; whatever A does to it afterwards, B's Deployment takes no version
+    of it that B may not deploy then (a redeploy with updateConnector is the one way to take one)."""
+    mock, tokens = three_projects
+    mock.reset()
+    world, client = World(mock, tokens), mock.client
+    a, b = bearer(tokens[A]), bearer(tokens[B])
+    staged = json_of(client.post("/connectors/drafts", json={**DRAFT, "privateProjects": [ident(B)]}, headers=a), 201)
+    id = staged["id"]
+    world.owners[id] = A
+    for action in ({"action": "publish", "certification": False}, {"action": "updatePreviewable"}):
+        current = json_of(client.get(f"/connectors/drafts/{id}", headers=a), 200)  # the service answered
+        json_of(act(client, id, current["version"], action, headers=a), 201)
+    reference = {"id": id, **({"staged": True} if preview else {})}
+    body = {"connector": reference, "region": DEFAULT_REGION, "configurations": []}
+    created = json_of(client.post(f"/{B}/deployments", json=body, headers=b), 201)
+    snapshot = created["connector"]
+    for name in owner_actions:  # each may be refused in the state the last left (unlist, say): no matter
+        current = json_of(client.get(f"/connectors/drafts/{id}", headers=a), 200)
+        action = _action(Step(0, "update", 0, 0, 1, True, False, False, name, False), current)
+        assert act(client, id, current["version"], action, headers=a).status_code in (201, 400)
+    for op, update_connector in requests:
+        path = f"/{B}/deployments/{created['id']}"
+        if op == "redeploy":
+            version = json_of(client.get(path, headers=b), 200)["version"]
+            action = {"action": "redeploy", **({"updateConnector": True} if update_connector else {})}
+            answer = client.post(path, json={"version": version, "actions": [action]}, headers=b)
+        else:
+            answer = client.get(f"{path}/logs" if op == "logs" else path, headers=b)
+        assert answer.status_code in (200, 201, 400), answer.text
+        now = answer.json().get("connector") if answer.status_code != 400 and op != "logs" else None
+        if now is not None and now != snapshot:
+            assert op == "redeploy" and update_connector, answer.text
+            assert not world.hidden(id, B, preview), (
+                f"B's Deployment took a version of a connector it may not see: {now}"
+            )
+            snapshot = now
