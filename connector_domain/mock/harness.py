@@ -32,8 +32,8 @@ from ..errors import DomainError
 from ..events import ServiceEvent
 from ..model import ConnectorStaged
 from .clock import SimulatedClock
-from .identity import Client
 from .defaults import DEFAULT_AUTHOR, DEFAULT_PROJECT, DEFAULT_REGION
+from .identity import Client
 from .simulation import Automatic, Simulation
 from .store import Store
 
