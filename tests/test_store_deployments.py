@@ -379,10 +379,15 @@ class TestReference:
         assert page_ids(store, OTHER) == []
 
     def test_the_deploying_project_is_the_drafts_region_and_the_paths_key(self) -> None:
-        """PROJECT in another region is another project: the connector lists only europe-west1.gcp:my-project."""
+        """privateProjects lists {region}:{key}: OTHER listed in europe-west1.gcp may not deploy to us-central1.gcp.
+
+        The creator is the exception: its own connector is its own in every
+        region (test_the_creator_deploys_its_own_private_connector_to_another_region).
+        """
         store, _ = make_store()
-        connector(store)
-        result = store.create_deployment(PROJECT, draft(region=Region.US_CENTRAL1_GCP))
+        connector(store, projects=(OWNER, f"{REGION.value}:{OTHER}"))
+        assert isinstance(store.create_deployment(OTHER, draft()), Stored)
+        result = store.create_deployment(OTHER, draft(region=Region.US_CENTRAL1_GCP))
         assert isinstance(result, ConnectorReferenceNotFound)
 
 
