@@ -36,6 +36,7 @@ from connector_domain.deployment import (
 from connector_domain.deployment.reducer import Target
 from connector_domain.model import Connector, ConnectorStaged
 from connector_domain.testing import strategies as cds
+from tests.conftest import heavy
 from tests.official_schema import validate
 
 #: What create may answer besides a Deployment (deployments.md, Create; step 8 is the store's).
@@ -139,6 +140,7 @@ def _fitting_drafts(draw: st.DrawFn) -> tuple[DeploymentDraft, ConnectorStaged, 
 class TestCreate:
     """``create_deployment`` for any connector and draft."""
 
+    @heavy
     @given(pair=_any_staged_and_connector(), draft=cds.deployment_drafts(), enabled=st.booleans())
     def test_answers_a_deployment_or_a_documented_error(
         self, pair: tuple[ConnectorStaged, Connector | None], draft: DeploymentDraft, enabled: bool
@@ -148,6 +150,7 @@ class TestCreate:
         result = _create(draft, staged, connector, production_enabled=enabled)
         assert isinstance(result, Deployment) or type(result) in CREATE_ERRORS, result
 
+    @heavy
     @given(fitting=_fitting_drafts())
     def test_a_fitting_draft_is_accepted(self, fitting: tuple[DeploymentDraft, ConnectorStaged, Connector]) -> None:
         """A draft that fits a deployable connector makes a valid Deployment: version 1, Queued, one app each."""
@@ -159,6 +162,7 @@ class TestCreate:
         assert [a.application_name for a in result.applications] == [a.application_name for a in staged.configurations]
         assert result.preview == (result.type.value == "preview")
 
+    @heavy
     @given(fitting=_fitting_drafts())
     def test_no_clear_secret_leaves_the_library(
         self, fitting: tuple[DeploymentDraft, ConnectorStaged, Connector]
@@ -175,6 +179,7 @@ class TestCreate:
 class TestApply:
     """``apply_deployment`` and ``apply_deployment_update`` for any deployment and input."""
 
+    @heavy
     @given(deployment=cds.deployments(), event=cds.deployment_inputs(), staged=cds.connector_staged())
     def test_answers_a_deployment_gone_or_a_documented_error(
         self, deployment: Deployment, event: DeploymentInput, staged: ConnectorStaged
@@ -185,6 +190,7 @@ class TestApply:
         if isinstance(result, Deployment) and result is not deployment:
             attrs.validate(result)
 
+    @heavy
     @given(deployment=cds.reachable_deployments(), event=cds.deployment_inputs(), staged=cds.connector_staged())
     def test_an_accepted_input_adds_one_and_a_refused_one_changes_nothing(
         self, deployment: Deployment, event: DeploymentInput, staged: ConnectorStaged
@@ -202,6 +208,7 @@ class TestApply:
             assert result.version == deployment.version + 1
             assert result.status is moved
 
+    @heavy
     @given(deployment=cds.reachable_deployments(), update=cds.deployment_updates(), staged=cds.connector_staged())
     def test_an_update_is_the_fold_of_its_actions(
         self, deployment: Deployment, update: DeploymentUpdate, staged: ConnectorStaged
@@ -225,6 +232,7 @@ class TestApply:
             assert result.version == deployment.version + 1
             assert attrs.evolve(result, version=current.version) == current
 
+    @heavy
     @given(deployment=cds.reachable_deployments(), update=cds.deployment_updates())
     def test_a_stale_version_is_refused_first(self, deployment: Deployment, update: DeploymentUpdate) -> None:
         """A version other than the resource's is ConcurrentModification, whatever the actions."""
@@ -233,6 +241,7 @@ class TestApply:
         result = apply_deployment_update(deployment, attrs.evolve(update, actions=actions))
         assert isinstance(result, errors.ConcurrentModification)
 
+    @heavy
     @given(deployment=cds.reachable_deployments(), data=st.data())
     def test_an_accepted_redeploy_adds_exactly_one(self, deployment: Deployment, data: st.DataObject) -> None:
         """The version rule: a fitting redeploy, once the service has answered, is accepted and adds exactly 1.
@@ -272,12 +281,14 @@ def _until_redeployable(deployment: Deployment) -> Deployment:
 class TestMasking:
     """Every read form of every Deployment shows each secured value as "****"."""
 
+    @heavy
     @given(deployment=st.one_of(cds.reachable_deployments(), cds.deployments()))
     def test_every_secured_value_is_masked(self, deployment: Deployment) -> None:
         """In the entity, its wire form and its record form, every secured value is "****"."""
         assert set(_secured_values(codec.to_wire(deployment))) <= {MASK}
         assert set(_secured_values(codec.to_record(deployment))) <= {MASK}
 
+    @heavy
     @given(deployment=cds.reachable_deployments(), data=st.data())
     def test_a_redeploy_masks_what_it_takes(self, deployment: Deployment, data: st.DataObject) -> None:
         """The values an accepted redeploy sends are masked in the Deployment it makes."""
@@ -299,6 +310,7 @@ class TestMasking:
                 else:
                     raise AssertionError("a clear secured value was accepted")
 
+    @heavy
     @given(deployment=st.one_of(cds.reachable_deployments(), cds.deployments()), clear=st.text(max_size=8))
     def test_the_codec_masks_what_it_reads(self, deployment: Deployment, clear: str) -> None:
         """A Deployment document whose secured values are in clear reads as the masked Deployment."""
@@ -332,11 +344,13 @@ class TestWire:
         """Service events round-trip through their tagged form."""
         assert codec.from_wire(codec.to_wire(event), DeploymentServiceEvent) == event
 
+    @heavy
     @given(deployment=cds.reachable_deployments())
     def test_reachable_deployments_are_of_the_official_type(self, deployment: Deployment) -> None:
         """What the reducer reaches, written by the codec, is a valid Deployment of the reference's schema."""
         validate("Deployment", codec.to_wire(deployment))
 
+    @heavy
     @given(page=cds.deployment_paged_responses(), logs=cds.deployment_log_pages())
     def test_pages_are_of_the_official_type(
         self, page: DeploymentPagedQueryResponse, logs: DeploymentLogCursorPagedQueryResponse

@@ -29,7 +29,7 @@ from connector_domain.errors import DomainError
 from connector_domain.mock.defaults import DEFAULT_PROJECT, DEFAULT_REGION
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import LIMIT_MAX, SimulatedClock, Store, Stored
-from tests.conftest import FIXTURES, fixture
+from tests.conftest import FIXTURES, fixture, heavy
 from tests.official_schema import check
 
 START: Final = datetime(2024, 1, 1, tzinfo=UTC)
@@ -795,6 +795,7 @@ def checked(mock: Mock, plain: httpx.Client) -> Iterator[Client]:
         yield client
 
 
+@heavy
 @given(sequence=st.lists(requests(), min_size=1, max_size=8))
 def test_no_sequence_of_requests_breaks_the_deployment_endpoints(
     mock: Mock, checked: Client, sequence: list[tuple[str, str, bytes]]

@@ -53,6 +53,7 @@ from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import LIMIT_MAX, Manual, SimulatedClock, Store, Stored
 from connector_domain.model import ConnectorStagedDraft
 from tests import official_schema, scopes_table
+from tests.conftest import heavy
 from tests.official_schema import checked_client
 
 T = TypeVar("T")
@@ -1343,6 +1344,7 @@ def three_projects() -> Iterator[tuple[Mock, dict[str, str]]]:
         yield mock, {project: token_of(mock.client, f"manage_project:{project}") for project in PROJECTS}
 
 
+@heavy
 @given(scenarios)
 def test_no_project_sees_or_changes_what_is_not_its_own(
     three_projects: tuple[Mock, dict[str, str]], requests: list[Step]
@@ -1360,6 +1362,7 @@ OWNER_ACTIONS: Final = ("removePrivateProject", "addPrivateProject", "setName", 
                         "updatePreviewable")  # fmt: skip
 
 
+@heavy
 @given(
     st.booleans(),
     st.lists(st.sampled_from(OWNER_ACTIONS), max_size=6),
