@@ -28,7 +28,8 @@ package never imports this module.
   secured values masked), ``deployment_paged_responses``, ``json_values``,
   ``deployment_logs``, ``deployment_log_pages``); its inputs (``redeploys``,
   ``redeploys_for(deployment)``, ``deployment_updates``,
-  ``deployment_service_events``, ``deployment_inputs``); and what the
+  ``deployment_service_events``, ``deployment_inputs``,
+  ``deployment_inputs_of(kind)``); and what the
   reducer reaches: ``deployable_staged`` (a connector ``DEPLOYING_PROJECT``
   may deploy), ``deployment_drafts_for(staged)`` (drafts that fit it) and
   ``reachable_deployments`` (made by ``create_deployment`` and the reducer,
@@ -140,6 +141,7 @@ __all__ = [
     "deployment_drafts_near",
     "deployment_global_configurations",
     "deployment_inputs",
+    "deployment_inputs_of",
     "deployment_log_pages",
     "deployment_logs",
     "deployment_paged_responses",
@@ -889,6 +891,11 @@ DEPLOYMENT_INPUT_KINDS: list[type] = list(_DEPLOYMENT_INPUTS)
 def deployment_service_events() -> st.SearchStrategy[de.DeploymentServiceEvent]:
     """Any service event of a Deployment."""
     return st.one_of([_DEPLOYMENT_INPUTS[kind] for kind in get_args(de.DeploymentServiceEvent)])
+
+
+def deployment_inputs_of(kind: type) -> st.SearchStrategy[Any]:
+    """Inputs of one class of the Deployment's table (``DEPLOYMENT_INPUT_KINDS``): a redeploy, a delete, an event."""
+    return _DEPLOYMENT_INPUTS[kind]
 
 
 def deployment_inputs() -> st.SearchStrategy[de.DeploymentInput]:
