@@ -50,15 +50,20 @@ from connector_domain import (
     create,
 )
 from connector_domain.actions import ACTIONS, CONTENT_ACTIONS
+from connector_domain.deployment import DeploymentDraft, DeploymentServiceEvent, DeploymentUpdate
+from connector_domain.mock.store import Manual, SimulatedClock, Store, Stored
+from connector_domain.model import Region
 from connector_domain.testing import (
     AT,
     BY,
+    DEPLOYMENT_PROJECTS,
     ConformanceMachine,
     Response,
     _journeys,
     conformance_settings,
     normalize,
     run_conformance_test,
+    run_deployment_conformance_test,
 )
 from connector_domain.testing import strategies as cds
 
@@ -326,9 +331,171 @@ SHALLOW_BUGS = [
     (ForgetsNotPrivateAdapter, "ConnectorStagedNotPrivate"),
 ]
 
+# --- Deployments: a system made of the library's Store, and Stores with one rule bent --------------
+
+
+class StoreAdapter:
+    """A system under test made of the library's Store, connectors and Deployments, in manual simulation."""
+
+    # The store stamps its resources; its clock stands at AT, so comments carry the reference's time.
+    ignored_fields: tuple[str, ...] = ("createdAt", "lastModifiedAt")
+    owner: str | None = f"{Region.EUROPE_WEST1_GCP.value}:{DEPLOYMENT_PROJECTS[0]}"
+    production_disabled: tuple[str, ...] = (DEPLOYMENT_PROJECTS[1],)
+
+    def __init__(self) -> None:
+        self.store = self._store()
+
+    def _store(self) -> Store:
+        ids = count(1)
+        return Store(
+            ids=lambda: f"{next(ids):08x}-store",
+            clock=SimulatedClock(AT),
+            simulation=Manual(),
+            production_disabled=self.production_disabled,
+        )
+
+    def reset(self) -> None:
+        self.store = self._store()
+
+    def _answer(self, result: Any, success: int) -> Response:
+        if isinstance(result, DomainError):
+            return Response(result.status_code, codec.error_response(result))
+        return Response(success, result.to_wire())
+
+    def _read(self, body: Any, cls: Any) -> Any:
+        try:
+            return codec.from_wire(body, cls)
+        except codec.InvalidInput as exc:
+            return exc.error
+
+    def create(self, draft: dict[str, Any]) -> Response:
+        parsed = self._read(draft, ConnectorStagedDraft)
+        return self._answer(
+            parsed if isinstance(parsed, DomainError) else self.store.create(parsed, owner=self.owner), 201
+        )
+
+    def get(self, id: str) -> Response:
+        return self._answer(self.store.get(id), 200)
+
+    def update(self, id: str, body: Any) -> Response:
+        update = self._read(body, ConnectorUpdate)
+        return self._answer(update if isinstance(update, DomainError) else self.store.update(id, update, by=BY), 201)
+
+    def deliver(self, id: str, event: dict[str, Any]) -> Response:
+        return self._answer(self.store.deliver(id, codec.from_wire(event, ServiceEvent)), 200)
+
+    def create_deployment(self, project: str, draft: dict[str, Any]) -> Response:
+        parsed = self._read(draft, DeploymentDraft)
+        if isinstance(parsed, DomainError):
+            return self._answer(parsed, 201)
+        return self._answer(self.store.create_deployment(project, parsed), 201)
+
+    def get_deployment(self, project: str, id: str) -> Response:
+        return self._answer(self.store.deployment(project, id), 200)
+
+    def update_deployment(self, project: str, id: str, body: Any) -> Response:
+        update = self._read(body, DeploymentUpdate)
+        if isinstance(update, DomainError):
+            return self._answer(update, 201)
+        return self._answer(self.store.update_deployment(project, id, update), 201)
+
+    def delete_deployment(self, project: str, id: str, version: int | None) -> Response:
+        return self._answer(self.store.delete_deployment(project, id, version=version), 202)
+
+    def deliver_deployment(self, project: str, id: str, event: dict[str, Any]) -> Response:
+        return self._answer(
+            self.store.deliver_deployment(project, id, codec.from_wire(event, DeploymentServiceEvent)), 200
+        )
+
+
+class RedeployKeepsVersionAdapter(StoreAdapter):
+    """Broken: an accepted redeploy answers the Deployment without adding 1 to its version."""
+
+    def update_deployment(self, project: str, id: str, body: Any) -> Response:
+        answer = super().update_deployment(project, id, body)
+        if answer.status == 201:
+            answer.body["version"] -= 1
+        return answer
+
+
+class RedeployKeepsReportAdapter(StoreAdapter):
+    """Broken (3): an accepted redeploy answers the report of the build before (a failure's, say) instead of none."""
+
+    def update_deployment(self, project: str, id: str, body: Any) -> Response:
+        before = self.store.deployment(project, id)
+        answer = super().update_deployment(project, id, body)
+        if answer.status == 201 and isinstance(before, Stored) and before.resource.details.build.report is not None:
+            answer.body["details"]["build"]["report"] = before.to_wire()["details"]["build"]["report"]
+        return answer
+
+
+class SeesOtherProjectsAdapter(StoreAdapter):
+    """Broken: a project reads the Deployments of the other projects too."""
+
+    def get_deployment(self, project: str, id: str) -> Response:
+        for candidate in (project, *DEPLOYMENT_PROJECTS):
+            answer = super().get_deployment(candidate, id)
+            if answer.status == 200:
+                return answer
+        return answer
+
+
+class IgnoresProductionSettingAdapter(StoreAdapter):
+    """Broken: the project whose production Deployments are disabled deploys to production all the same."""
+
+    def _store(self) -> Store:
+        ids = count(1)
+        return Store(ids=lambda: f"{next(ids):08x}-store", clock=SimulatedClock(AT), simulation=Manual())
+
+
+class EchoesSecretsAdapter(StoreAdapter):
+    """Broken: create answers the secured values the draft sent, in clear."""
+
+    def create_deployment(self, project: str, draft: dict[str, Any]) -> Response:
+        answer = super().create_deployment(project, draft)
+        if answer.status == 201:
+            sent = {values["applicationName"]: values["securedConfiguration"] for values in draft["configurations"]}
+            for application in answer.body["applications"]:
+                application["securedConfiguration"] = sent.get(application["applicationName"], [])
+        return answer
+
+
+class KeysUniqueAcrossProjectsAdapter(StoreAdapter):
+    """Broken: a Deployment's key must be unique among every project's, not only its own project's."""
+
+    def create_deployment(self, project: str, draft: dict[str, Any]) -> Response:
+        key = draft.get("key")
+        for other in DEPLOYMENT_PROJECTS:
+            if (
+                other != project
+                and isinstance(key, str)
+                and isinstance(self.store.deployment_by_key(other, key), Stored)
+            ):
+                return self._answer(DuplicateField("key", key), 201)
+        return super().create_deployment(project, draft)
+
+
+DEPLOYMENT_BUGS = [
+    (RedeployKeepsVersionAdapter, r"redeploy .*: resources differ"),
+    (RedeployKeepsReportAdapter, r"redeploy .*: resources differ"),
+    (SeesOtherProjectsAdapter, r"get deployment from conformance-\w+: the system answered 200"),
+    (
+        IgnoresProductionSettingAdapter,
+        r"create deployment in conformance-outlet .*the reference 400 DeploymentProductionDeactivated",
+    ),
+    (EchoesSecretsAdapter, r"create deployment .*: resources differ"),
+    (
+        KeysUniqueAcrossProjectsAdapter,
+        r"create deployment in conformance-\w+ .*: the system answered 400 'DuplicateField'",
+    ),
+]
+
+
 # The library's own runs: the kit's defaults, a smaller budget (each example
 # takes connectors on journeys of dozens of requests).
 KIT_SETTINGS = conformance_settings(max_examples=60 if CI else 25)
+# With Deployments an example sends about twice the requests.
+DEPLOYMENT_KIT_SETTINGS = conformance_settings(max_examples=40 if CI else 15)
 # Finding, as run_conformance_test does by default (the profile's budget), but
 # derandomized, so that every run tests the same examples, and stopping at the
 # first failure: shrinking is tested once, below, as it costs more than finding.
@@ -337,6 +504,10 @@ FIND_SETTINGS = conformance_settings(derandomize=True, database=None, phases=[Ph
 
 class TestTheLibraryConforms:
     """The reference passes its own kit."""
+
+    def test_the_store_passes_with_deployments(self) -> None:
+        """run_deployment_conformance_test finds no difference between the Store and the reference."""
+        run_deployment_conformance_test(StoreAdapter, settings=DEPLOYMENT_KIT_SETTINGS)
 
     def test_library_adapter_passes(self) -> None:
         """run_conformance_test finds no difference between the library and itself."""
@@ -368,6 +539,16 @@ def test_broken_systems_are_caught(adapter: type[LibraryAdapter], symptom: str) 
     """
     with pytest.raises(AssertionError, match=symptom):
         run_conformance_test(adapter, settings=FIND_SETTINGS)
+
+
+@pytest.mark.parametrize(("adapter", "symptom"), DEPLOYMENT_BUGS, ids=lambda value: getattr(value, "__name__", ""))
+def test_broken_deployment_systems_are_caught(adapter: type[StoreAdapter], symptom: str) -> None:
+    """The default budget catches each Store with one Deployment rule bent, naming the request and the difference.
+
+    Derandomized, as for the connectors' broken systems.
+    """
+    with pytest.raises(AssertionError, match=symptom):
+        run_deployment_conformance_test(adapter, settings=FIND_SETTINGS)
 
 
 def test_counterexample_shrinks_to_the_offending_request() -> None:

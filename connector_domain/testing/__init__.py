@@ -10,27 +10,39 @@ core never imports this package.
 - ``ConformanceMachine``, ``ConformanceAdapter``, ``Response``,
   ``run_conformance_test`` and ``conformance_settings`` (from
   ``connector_domain.testing.kit``): run the reference beside your own server
-  or mock and fail on the first difference.
+  or mock and fail on the first difference; ``DeploymentConformanceMachine``,
+  ``DeploymentConformanceAdapter`` and ``run_deployment_conformance_test`` do
+  the same with the Deployments of its connectors too.
 """
 
 from .kit import (
     AT,
     BY,
+    DEPLOYMENT_PROJECTS,
+    UNKNOWN_CONNECTOR,
     ConformanceAdapter,
     ConformanceMachine,
+    DeploymentConformanceAdapter,
+    DeploymentConformanceMachine,
     Response,
     conformance_settings,
     normalize,
     run_conformance_test,
+    run_deployment_conformance_test,
 )
 
 __all__ = [
     "AT",
     "BY",
+    "DEPLOYMENT_PROJECTS",
+    "UNKNOWN_CONNECTOR",
     "ConformanceAdapter",
     "ConformanceMachine",
+    "DeploymentConformanceAdapter",
+    "DeploymentConformanceMachine",
     "Response",
     "conformance_settings",
     "normalize",
     "run_conformance_test",
+    "run_deployment_conformance_test",
 ]

@@ -28,11 +28,18 @@ package never imports this module.
   secured values masked), ``deployment_paged_responses``, ``json_values``,
   ``deployment_logs``, ``deployment_log_pages``); its inputs (``redeploys``,
   ``redeploys_for(deployment)``, ``deployment_updates``,
-  ``deployment_service_events``, ``deployment_inputs``); and what the
+  ``deployment_service_events``, ``deployment_inputs``,
+  ``deployment_inputs_of(kind)``); and what the
   reducer reaches: ``deployable_staged`` (a connector ``DEPLOYING_PROJECT``
   may deploy), ``deployment_drafts_for(staged)`` (drafts that fit it) and
   ``reachable_deployments`` (made by ``create_deployment`` and the reducer,
   never by setting fields).
+- For stateful tests of Deployments: ``deployable_configurations`` and
+  ``global_declarations`` (what a ``connect.yaml`` declares),
+  ``deployment_drafts_near(staged, connector=...)`` and
+  ``redeploys_near(deployment, target=...)``: requests that fit a given
+  connector or Deployment, or miss one of the checks of deployments.md, each
+  secured value beginning with ``SECRET_PREFIX``.
 
 The installed package registers the strategies with
 ``hypothesis.strategies.register_type_strategy`` through Hypothesis'
@@ -119,17 +126,22 @@ from ..reducer import apply, create
 __all__ = [
     "DEPLOYING_PROJECT",
     "DEPLOYMENT_INPUT_KINDS",
+    "DEPLOYMENT_KEYS",
+    "SECRET_PREFIX",
     "SERVICE_EVENT_KINDS",
     "application_deployments",
     "configuration_values",
     "connector_references",
+    "deployable_configurations",
     "deployable_staged",
     "deployment_configuration_applications",
     "deployment_connectors",
     "deployment_drafts",
     "deployment_drafts_for",
+    "deployment_drafts_near",
     "deployment_global_configurations",
     "deployment_inputs",
+    "deployment_inputs_of",
     "deployment_log_pages",
     "deployment_logs",
     "deployment_paged_responses",
@@ -142,6 +154,7 @@ __all__ = [
     "reachable_deployments",
     "redeploys",
     "redeploys_for",
+    "redeploys_near",
     "application_name_near_misses",
     "application_names",
     "certification_comments",
@@ -153,6 +166,7 @@ __all__ = [
     "datetimes",
     "drafts",
     "events_of",
+    "global_declarations",
     "inputs",
     "key_near_misses",
     "keys",
@@ -879,6 +893,11 @@ def deployment_service_events() -> st.SearchStrategy[de.DeploymentServiceEvent]:
     return st.one_of([_DEPLOYMENT_INPUTS[kind] for kind in get_args(de.DeploymentServiceEvent)])
 
 
+def deployment_inputs_of(kind: type) -> st.SearchStrategy[Any]:
+    """Inputs of one class of the Deployment's table (``DEPLOYMENT_INPUT_KINDS``): a redeploy, a delete, an event."""
+    return _DEPLOYMENT_INPUTS[kind]
+
+
 def deployment_inputs() -> st.SearchStrategy[de.DeploymentInput]:
     """Any input of the Deployment's reducer: ``redeploy``, ``Delete`` or a service event."""
     return st.one_of(list(_DEPLOYMENT_INPUTS.values()))
@@ -1037,6 +1056,265 @@ def reachable_deployments(draw: st.DrawFn, *, max_steps: int = 8) -> Deployment:
         if isinstance(result, Deployment):
             deployment = result
     return deployment
+
+
+# --- Deployments of a given connector: fitting it, or missing one check -----------------
+
+#: How every secured value that ``deployment_drafts_near`` and ``redeploys_near`` send begins, so that
+#: a secret stands out in whatever a system shows (it must show ``"****"``). Hypothesis may repeat a
+#: text of an example elsewhere in it: a test that looks for secrets in other fields makes them unique.
+SECRET_PREFIX: Final = "secret-"
+#: The keys ``deployment_drafts_near`` gives Deployments by default: few, so that a project's keys collide.
+DEPLOYMENT_KEYS: Final = ("blue", "green")
+
+# Few names, so that two versions of a connector share some applications and keys, and lose others.
+_application_names = st.sampled_from(("service", "events", "nightly", "assets")) | application_names(max_size=8)
+_key_names = st.sampled_from(("API_URL", "REGION", "TOKEN", "LEVEL")) | st.text(
+    string.ascii_uppercase + "_", min_size=1, max_size=6
+)
+_value_texts = st.text(min_size=1, max_size=8)
+_secret_texts = st.text(max_size=6).map(lambda text: SECRET_PREFIX + text)
+
+
+_required = st.sampled_from((True, False, None))
+
+
+def _standard_declarations(*, min_size: int = 0) -> st.SearchStrategy[tuple[StandardConfigurationKey, ...]]:
+    key = st.builds(
+        StandardConfigurationKey,
+        key=_key_names,
+        description=_texts,
+        default=_optional(_value_texts),
+        required=_required,
+    )
+    return st.lists(key, min_size=min_size, max_size=3, unique_by=lambda k: k.key).map(tuple)
+
+
+def _secured_declarations(*, min_size: int = 0) -> st.SearchStrategy[tuple[SecuredConfigurationKey, ...]]:
+    key = st.builds(SecuredConfigurationKey, key=_key_names, description=_texts, required=_required)
+    return st.lists(key, min_size=min_size, max_size=2, unique_by=lambda k: k.key).map(tuple)
+
+
+def deployable_configurations(*, max_size: int = 3) -> st.SearchStrategy[tuple[ConnectorConfigurationApplication, ...]]:
+    """What a ``connect.yaml`` declares for a deployable connector: 1 to *max_size* applications.
+
+    The applications have distinct names, mostly among a few (so that two
+    versions of a connector share some and lose others); each declares a key
+    once per kind, required or not, some standard keys with a default. For
+    ``PreviewGranted`` and ``PublishingSucceeded``, which bring them.
+    """
+    application = st.builds(
+        ConnectorConfigurationApplication,
+        application_name=_application_names,
+        application_type=st.sampled_from(ApplicationType),
+        standard_configuration=_standard_declarations(),
+        secured_configuration=_secured_declarations(),
+    )
+    return st.lists(application, min_size=1, max_size=max_size, unique_by=lambda a: a.application_name).map(tuple)
+
+
+def global_declarations() -> st.SearchStrategy[ConnectorGlobalConfiguration]:
+    """The global keys a connector declares (``globalConfiguration``): standard and secured, required or not."""
+    return st.builds(
+        ConnectorGlobalConfiguration,
+        standard_configuration=_optional(_standard_declarations(min_size=1)),
+        secured_configuration=_optional(_secured_declarations(min_size=1)),
+    )
+
+
+def _unknown(names: Any) -> st.SearchStrategy[str]:
+    """A name among the usual ones that is not in *names*."""
+    taken = set(names)
+    return (_key_names | _application_names).filter(lambda name: name not in taken)
+
+
+@st.composite
+def _values(draw: st.DrawFn, declared: Any, *, secured: bool) -> tuple[ConfigurationValue, ...]:
+    """Values for some of the keys *declared* (each at most once), a secret's beginning with SECRET_PREFIX."""
+    chosen = draw(st.lists(st.sampled_from([key.key for key in declared]), unique=True)) if declared else []
+    texts = _secret_texts if secured else _value_texts
+    return tuple(ConfigurationValue(key=key, value=draw(texts)) for key in chosen)
+
+
+@st.composite
+def _entry(draw: st.DrawFn, declaration: ConnectorConfigurationApplication | None, name: str) -> Any:
+    """The values of one application, for the keys *declaration* declares (none without one)."""
+    return DeploymentConfigurationApplication(
+        application_name=name,
+        standard_configuration=draw(_values(declaration.standard_configuration if declaration else (), secured=False)),
+        secured_configuration=draw(_values(declaration.secured_configuration if declaration else (), secured=True)),
+        schedule=draw(_optional(st.sampled_from(["0 * * * *", "*/5 * * * *"]))),
+    )
+
+
+@st.composite
+def _with_unknown_key(draw: st.DrawFn, entry: DeploymentConfigurationApplication, declared: Any) -> Any:
+    """*entry* with one more value, for a key its application does not declare (standard or secured)."""
+    secured = draw(st.booleans())
+    names = {key.key for key in (declared.secured_configuration if secured else declared.standard_configuration)}
+    extra = ConfigurationValue(key=draw(_unknown(names)), value=draw(_secret_texts if secured else _value_texts))
+    if secured:
+        return attrs.evolve(entry, secured_configuration=(*entry.secured_configuration, extra))
+    return attrs.evolve(entry, standard_configuration=(*entry.standard_configuration, extra))
+
+
+_MISSES: Final = ("application", "key", "global key", "missing global", "empty global")
+# No miss, or one: about one request in three misses.
+_misses: st.SearchStrategy[str | None] = st.sampled_from((None,) * 10 + _MISSES)
+
+
+@st.composite
+def _global_near(draw: st.DrawFn, declared: ConnectorGlobalConfiguration | None, miss: str | None) -> Any:
+    """Global values for *declared*: every required key and some others, or missing as *miss* says.
+
+    ``None`` (no global values) when nothing is declared and nothing is to miss.
+    """
+    kinds: list[list[ConfigurationValue]] = []
+    for secured in (False, True):
+        keys_ = (declared.secured_configuration if secured else declared.standard_configuration) if declared else None
+        texts = _secret_texts if secured else _value_texts
+        kinds.append(
+            [ConfigurationValue(key=k.key, value=draw(texts)) for k in keys_ or () if k.required or draw(st.booleans())]
+        )
+    required = [
+        (kind, index) for kind in (0, 1) for index, v in enumerate(kinds[kind]) if _is_required(declared, kind, v.key)
+    ]
+    if miss in ("missing global", "empty global") and required:
+        kind, index = draw(st.sampled_from(required))
+        if miss == "missing global":
+            del kinds[kind][index]
+        else:
+            kinds[kind][index] = ConfigurationValue(key=kinds[kind][index].key, value="")
+    elif miss == "global key":
+        kind = draw(st.sampled_from((0, 1)))
+        declared_keys = (
+            (declared.secured_configuration if kind else declared.standard_configuration) if declared else None
+        )
+        extra = draw(_unknown({k.key for k in declared_keys or ()}))
+        kinds[kind].append(ConfigurationValue(key=extra, value=draw(_secret_texts if kind else _value_texts)))
+    elif declared is None:
+        return None
+    return DeploymentGlobalConfiguration(standard_configuration=tuple(kinds[0]), secured_configuration=tuple(kinds[1]))
+
+
+def _is_required(declared: ConnectorGlobalConfiguration | None, kind: int, key: str) -> bool:
+    keys_ = (declared.secured_configuration if kind else declared.standard_configuration) if declared else None
+    return any(k.key == key and k.required for k in keys_ or ())
+
+
+@st.composite
+def _configuration_values_near(
+    draw: st.DrawFn,
+    names: Any,
+    declared: tuple[ConnectorConfigurationApplication, ...],
+    miss: str | None,
+    *,
+    min_size: int = 0,
+) -> tuple[DeploymentConfigurationApplication, ...]:
+    """Values for some of the applications *names* (at least *min_size*), against *declared*; missing as *miss* says."""
+    by_name = {d.application_name: d for d in declared}
+    chosen = draw(st.lists(st.sampled_from(sorted(names)), min_size=min_size, max_size=3)) if names else []
+    entries = [draw(_entry(by_name.get(name), name)) for name in chosen]
+    if miss == "application":
+        entries.insert(draw(st.integers(0, len(entries))), draw(_entry(None, draw(_unknown(names)))))
+    elif miss == "key" and entries:
+        index = draw(st.integers(0, len(entries) - 1))
+        declaration = by_name.get(entries[index].application_name)
+        if declaration is not None:
+            entries[index] = draw(_with_unknown_key(entries[index], declaration))
+    return tuple(entries)
+
+
+@st.composite
+def deployment_drafts_near(
+    draw: st.DrawFn,
+    staged: ConnectorStaged,
+    *,
+    connector: Connector | None = None,
+    keys: tuple[str, ...] = DEPLOYMENT_KEYS,
+    regions: tuple[Region, ...] = tuple(Region),
+) -> DeploymentDraft:
+    """A draft that names *staged* and fits it, or misses one create check.
+
+    - The reference: by id, or by key when *staged* has one; it names the
+      ConnectorStaged (a preview) or its production Connector, *connector*
+      (``None``: never published, and then mostly a preview); its version is
+      absent, the current one, or another.
+    - The type: absent, or any (a staged reference with ``sandbox`` too).
+    - The region: one of *regions* (default: any).
+    - The values, against the applications and the global keys of the
+      connector named (the ConnectorStaged's for a preview, else the
+      Connector's): they fit, or (about one draft in three) miss one check:
+      an application it does not have, a key an application does not declare,
+      a global key it does not declare, a required global key left out or
+      given as ``""``. Required application keys may be left out (create
+      accepts them; the build fails on them).
+    - The key: absent, or one of *keys*.
+
+    Every secured value begins with ``SECRET_PREFIX``.
+    """
+    # Mostly a preview of a connector never published, whose Connector does not exist.
+    preview = draw(st.booleans() if connector is not None else st.sampled_from([True, True, True, False]))
+    target: ConnectorStaged | Connector = staged if preview or connector is None else connector
+    miss = draw(_misses)
+    declared = tuple(target.configurations or ())
+    allowed = [DeploymentType.PREVIEW] if preview else [DeploymentType.SANDBOX, DeploymentType.PRODUCTION]
+    by_key = staged.key is not None and draw(st.booleans())
+    reference = ConnectorReference(
+        id=None if by_key else staged.id,
+        key=staged.key if by_key else None,
+        staged=True if preview else draw(st.sampled_from([None, False])),
+        version=draw(st.sampled_from([None, None, None, target.version, target.version, target.version + 1])),
+    )
+    return DeploymentDraft(
+        key=draw(st.sampled_from(keys) | st.none()) if keys else None,
+        type=draw(st.none() | st.sampled_from(allowed) | st.sampled_from(DeploymentType)),
+        connector=reference,
+        configurations=draw(_configuration_values_near([d.application_name for d in declared], declared, miss)),
+        global_configuration=draw(_global_near(target.global_configuration, miss)),
+        region=draw(st.sampled_from(regions)),
+    )
+
+
+@st.composite
+def redeploys_near(
+    draw: st.DrawFn, deployment: Deployment, *, target: ConnectorStaged | Connector | None = None
+) -> da.Redeploy:
+    """A ``redeploy`` of *deployment* whose values fit it, or miss one of redeploy's checks.
+
+    ``updateConnector`` is true only with *target* (the connector
+    *deployment* deploys, at its current version), and the values are then
+    judged against *target*, else against the Deployment's snapshot.
+    ``configurationValues``: absent, ``[]`` (refused), or values for some of
+    the Deployment's applications with the keys the connector declares; a
+    miss (about one redeploy in three): an application the Deployment does not
+    have, an undeclared key, or global values that miss as
+    ``deployment_drafts_near``'s do. Every secured value begins with
+    ``SECRET_PREFIX``.
+    """
+    update_connector = (
+        draw(st.sampled_from([None, False, True])) if target is not None else draw(st.sampled_from([None, False]))
+    )
+    judged: Any = target if update_connector else deployment.connector
+    declared = tuple(judged.configurations or ())
+    miss = draw(_misses)
+    values: tuple[DeploymentConfigurationApplication, ...] | None = None
+    # The first choice is the one Hypothesis leans towards: values, rather than [].
+    choice = draw(st.sampled_from(["given", "absent", "given", "absent", "given", "[]"]))
+    if choice == "[]":
+        values = ()
+    elif choice == "given" or miss in ("application", "key"):
+        names = [application.application_name for application in deployment.applications]
+        values = draw(_configuration_values_near(names, declared, miss, min_size=1))
+    global_configuration = None
+    if draw(st.booleans()) or miss in ("global key", "missing global", "empty global"):
+        global_configuration = draw(_global_near(judged.global_configuration, miss))
+    return da.Redeploy(
+        skip_scripts=draw(_optional(st.booleans())),
+        configuration_values=values,
+        global_configuration=global_configuration,
+        update_connector=update_connector,
+    )
 
 
 def register() -> None:
