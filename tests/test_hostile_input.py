@@ -45,6 +45,7 @@ from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import LIMIT_MAX, SimulatedClock, Store, Stored
 from connector_domain.model import ApplicationType, ConnectorConfigurationApplication, ConnectorStagedDraft
 from connector_domain.testing import strategies as s
+from tests.conftest import heavy
 from tests.official_schema import check
 
 START: Final = datetime(2024, 1, 1, tzinfo=UTC)
@@ -570,6 +571,7 @@ WRITES: Final[dict[str, st.SearchStrategy[Call]]] = {
 
 
 @pytest.mark.parametrize("endpoint", WRITES)
+@heavy
 @given(data=st.data())
 def test_no_body_breaks_a_write_endpoint(mock: Mock, client: httpx.Client, endpoint: str, data: st.DataObject) -> None:
     """Whatever body a write endpoint gets: no 5xx, an ErrorResponse for an error, and a refusal changes nothing."""
@@ -680,6 +682,7 @@ READS: Final = [
 
 
 @pytest.mark.parametrize(("method", "path"), READS)
+@heavy
 @given(query=query_strings())
 def test_no_query_string_breaks_a_read(mock: Mock, client: httpx.Client, method: str, path: str, query: str) -> None:
     """Whatever query string a read (or a DELETE's version) gets: no 5xx, an ErrorResponse, nothing changed."""
