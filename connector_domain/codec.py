@@ -186,32 +186,57 @@ def _bool(value: Any, _: type) -> bool:
 # Date, time to the second or finer, and a zone: what the API writes, and its offsets.
 #: RFC 3339 date-time (the RAML ``datetime``): ``T``/``t``, ``Z``/``z`` or an offset; linear to match.
 _DATETIME: Final = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,  # the digits 0 to 9 only: \d would also match those of other scripts, which int() reads
 )
 _LIKE: Final = "like 2023-08-08T17:00:59.327Z"
+#: The form the API writes, in UTC to the millisecond, with every field in range but the day (ASCII digits only).
+_CANONICAL: Final = re.compile(
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\.[0-9]{3}Z"
+)
 
 
 def _datetime(value: Any, _: type) -> datetime:
     """An RFC 3339 date-time, in UTC to the millisecond; a refusal quotes the input as sent."""
     if not isinstance(value, str):
         raise _WrongType("a datetime string", value)
-    quoted = json.dumps(value, ensure_ascii=False)
+    if _CANONICAL.fullmatch(value) is not None:
+        # What the API writes: fromisoformat reads it ten times faster, the same way. It still
+        # refuses a day the month has not; the general reading below then says so.
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
     match = _DATETIME.fullmatch(value)
     if match is None:
-        raise ValueError(f"{quoted} is not an RFC 3339 date-time {_LIKE}")
+        raise ValueError(f"{_quoted(value)} is not an RFC 3339 date-time {_LIKE}")
     year, month, day, hour, minute, second, fraction, z, sign, off_h, off_m = match.groups()
     if second == "60":
-        raise ValueError(f"{quoted} is a leap second, which has no UTC datetime here")
+        raise ValueError(f"{_quoted(value)} is a leap second, which has no UTC datetime here")
+    milliseconds = int(fraction[:3].ljust(3, "0")) if fraction else 0
     try:
-        offset = timedelta(0) if z else int(sign + "1") * timedelta(hours=int(off_h), minutes=int(off_m))
-        zone = timezone(offset)
-        milliseconds = int((fraction or "0").ljust(3, "0")[:3])
+        if z:  # in UTC already: what the API writes
+            return datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second), milliseconds * 1000, tzinfo=UTC
+            )
+        offset = int(sign + "1") * timedelta(hours=int(off_h), minutes=int(off_m))
         moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), milliseconds * 1000, tzinfo=zone
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            milliseconds * 1000,
+            tzinfo=timezone(offset),
         )
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise ValueError(f"{quoted} is not a valid UTC date-time {_LIKE}") from None
+        raise ValueError(f"{_quoted(value)} is not a valid UTC date-time {_LIKE}") from None
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def read_datetime(text: str) -> datetime:
@@ -222,9 +247,23 @@ def read_datetime(text: str) -> datetime:
     return _datetime(text, datetime)
 
 
+#: "00" to "99", and "000" to "999": a table lookup is cheaper than formatting each number.
+_TWO_DIGITS: Final = tuple(f"{n:02d}" for n in range(100))
+_THREE_DIGITS: Final = tuple(f"{n:03d}" for n in range(1000))
+
+
 def _write_datetime(value: datetime) -> str:
-    # isoformat ends in "+00:00" for a UTC datetime; the API writes "Z".
-    return value.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    """``2023-08-08T17:00:59.327Z``: in UTC, to the millisecond (truncated, as ``isoformat`` does).
+
+    Written from tables: ``isoformat`` takes twice as long on CPython 3.11.
+    """
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    two = _TWO_DIGITS
+    return (
+        f"{value.year:04d}-{two[value.month]}-{two[value.day]}T{two[value.hour]}:{two[value.minute]}:"
+        f"{two[value.second]}.{_THREE_DIGITS[value.microsecond // 1000]}Z"
+    )
 
 
 # Each enum's members by value, built on first use (a dict lookup: functools.cache costs twice as much).
