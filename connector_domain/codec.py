@@ -796,12 +796,14 @@ def parse_json(text: str | bytes) -> Any:
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise InvalidInput([("$", f"not valid JSON ({exc})")]) from None
     # One container per opening bracket at most: a text with few brackets needs no walk.
-    brackets = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
+    # (For bytes, deleting every other byte is cheaper than counting each bracket apart.)
+    brackets = text.count("[") + text.count("{") if isinstance(text, str) else len(text.translate(None, _NOT_BRACKETS))
     if brackets > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise InvalidInput([("$", f"nested deeper than {MAX_DEPTH} arrays and objects")])
     return data
 
 
+_NOT_BRACKETS: Final = bytes(b for b in range(256) if b not in b"[{")
 #: The deepest nesting of arrays and objects the codec reads (decision: the API's documents nest a few levels).
 MAX_DEPTH: Final = 64
 
