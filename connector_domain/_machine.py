@@ -100,9 +100,48 @@ def replacer(cls: type[T]) -> Callable[[T, Changes], T]:
     """
     names = [field.name for field in attrs.fields(cls)]  # type: ignore[arg-type]
     lines = ["def replace(old, changes):", "    new = _new(_cls)", "    get = changes.get"]
-    lines += [f"    _set(new, {name!r}, get({name!r}, old.{name}))" for name in names]
+    lines += [f"    _set{i}(new, get({name!r}, old.{name}))" for i, name in enumerate(names)]
     lines.append("    return new")
-    namespace: dict[str, Any] = {"_new": object.__new__, "_set": object.__setattr__, "_cls": cls}
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_set{i}": slot_setter(cls, name) for i, name in enumerate(names)})
     exec(compile("\n".join(lines), f"<connector_domain replace {cls.__name__}>", "exec"), namespace)
     replace: Callable[[T, Changes], T] = namespace["replace"]
     return replace
+
+
+def slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
+    """The setter of *cls*'s slot *name*, which a frozen class's ``setattr`` refuses: for building an instance.
+
+    A slot's own ``__set__`` is cheaper than ``object.__setattr__`` by name;
+    without a slot (a class with a ``__dict__``), ``object.__setattr__``.
+    """
+    for klass in cls.__mro__:
+        slot = klass.__dict__.get(name)
+        if slot is not None and type(slot).__name__ == "member_descriptor":
+            setter: Callable[[Any, Any], None] = slot.__set__
+            return setter
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+def trusted(cls: type[T]) -> Callable[..., T]:
+    """*cls*'s constructor for values taken from a valid instance, without re-running the validators.
+
+    Positional, in the order of the fields, and every field given. It is for
+    what the reducer builds from the fields of the resource it was given (a
+    refusal naming the resource's ``id`` and ``key``): they passed the same
+    checks when that resource was built, so checking them again would only
+    repeat work, as for ``replacer``. A property test checks that what it
+    builds equals what the class's own constructor builds.
+    """
+    fields = attrs.fields(cls)  # type: ignore[arg-type]
+    names = [field.name for field in fields]
+    lines = [f"def build({', '.join(names)}):", "    new = _new(_cls)"]
+    lines += [f"    _set{i}(new, {name})" for i, name in enumerate(names)]
+    if hasattr(cls, "__attrs_post_init__"):
+        lines.append("    new.__attrs_post_init__()")
+    lines.append("    return new")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    namespace.update({f"_set{i}": slot_setter(cls, name) for i, name in enumerate(names)})
+    exec(compile("\n".join(lines), f"<connector_domain trusted {cls.__name__}>", "exec"), namespace)
+    build: Callable[..., T] = namespace["build"]
+    return build

@@ -20,8 +20,9 @@ Two machines, two tables: ``STATUS_TRANSITIONS`` (the ``status`` field) and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Generic, NamedTuple, TypeAlias, TypeVar
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, Final, Generic, NamedTuple, TypeAlias, TypeVar
 
 from ._machine import step
 from .actions import (
@@ -225,26 +226,36 @@ def target(staged: ConnectorStaged, event: Input | InputKey) -> Move | DomainErr
     previewability: a missing key is ``InvalidOperation``, an error class
     target is that error.
     """
-    if isinstance(event, type | str | tuple):
+    if isinstance(event, _KEYS):
         key = event
         kind = key[0] if isinstance(key, tuple) else key
-        name = input_name(kind) if isinstance(kind, type) else "a content action"
     else:
-        key, kind, name = input_key(staged, event), type(event), input_name(type(event))
+        key, kind = input_key(staged, event), type(event)
     status = step(STATUS_TRANSITIONS, staged.status, key)
     if status is None:
-        return InvalidOperation(name, staged.status)
+        return InvalidOperation(_named(kind), staged.status)
     if not isinstance(status, ConnectorStatus):
         return status()
     previewable = staged.is_previewable
     if kind in PREVIEW_INPUTS:
         moved = step(PREVIEW_TRANSITIONS, previewable, kind)
         if moved is None:
-            return InvalidOperation.preview_not_pending(name, staged.status, previewable)
+            return InvalidOperation.preview_not_pending(_named(kind), staged.status, previewable)
         if not isinstance(moved, IsPreviewable):
             return moved()
         previewable = moved
-    return Move(status, previewable, key)
+    return _move((status, previewable, key))
+
+
+#: What a table key is (``isinstance`` of a tuple: ``type | str | tuple`` would build a union on every call).
+_KEYS: Final = (type, str, tuple)
+#: ``Move._make`` without its Python-level ``__new__``: the reducer asks ``target`` for every input.
+_move: Final[Callable[[tuple[ConnectorStatus, IsPreviewable, InputKey]], Move]] = functools.partial(tuple.__new__, Move)
+
+
+def _named(kind: Any) -> str:
+    """The name an ``InvalidOperation`` gives the input of class *kind* (or ``EDIT``): only a refusal needs it."""
+    return input_name(kind) if isinstance(kind, type) else "a content action"
 
 
 def accepts(staged: ConnectorStaged, event: Input | InputKey) -> bool:

@@ -24,7 +24,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 from . import lifecycle
-from ._machine import Changes, changed, check_version, committed, replacer, settled
+from ._machine import Changes, changed, check_version, committed, replacer, settled, trusted
 from .actions import (
     AddCertificationComment,
     AddPrivateProject,
@@ -82,6 +82,7 @@ _Handler: TypeAlias = Callable[[ConnectorStaged, Any, datetime | None, str | Non
 
 
 _replace: Final = replacer(ConnectorStaged)
+_not_private: Final = trusted(ConnectorStagedNotPrivate)
 
 
 # --- create --------------------------------------------------------------------
@@ -143,7 +144,8 @@ def apply(
     acting project key or user) are needed by ``addCertificationComment``
     only; without both it raises ``ValueError`` before any check.
     """
-    at = _time_and_author(event, at, by)
+    if isinstance(event, AddCertificationComment):  # the one input that needs them (a call fewer for the others)
+        at = _time_and_author(event, at, by)
     changes = _changes(staged, event, at, by)
     if isinstance(changes, DomainError):
         return changes
@@ -264,7 +266,7 @@ def _private_projects(
     that added it last, and an entry of the list counts only if it is that one.
     """
     if not staged.private:
-        return ConnectorStagedNotPrivate(staged.id, staged.key)
+        return _not_private(staged.id, staged.key)
     entries = [(project, 0) for project in staged.private_projects]
     added = dict.fromkeys(staged.private_projects, 0)
     edited = False

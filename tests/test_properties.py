@@ -29,7 +29,9 @@ from connector_domain import (
     codec,
     create,
 )
+from connector_domain._machine import trusted
 from connector_domain.actions import CONTENT_ACTIONS, SetName
+from connector_domain.errors import ConnectorStagedNotPrivate
 from connector_domain.model import (
     ConnectorConfigurationApplication,
     ConnectorStatus,
@@ -229,9 +231,16 @@ class TestApply:
         results = [apply(staged, action, at=AT, by=BY) for action in update.actions]
         results.append(apply_update(staged, attrs.evolve(update, version=staged.version), at=AT, by=BY))
         for result in results:
-            if isinstance(result, ConnectorStaged):
-                attrs.validate(result)
-                assert attrs.evolve(result) == result
+            # A refusal built from the resource's fields skips them too (``_machine.trusted``).
+            attrs.validate(result)
+            assert attrs.evolve(result) == result
+
+    @given(cds.connector_staged())
+    def test_a_trusted_refusal_is_the_constructors(self, staged: ConnectorStaged) -> None:
+        """What ``trusted`` builds from a valid resource's fields equals what the class's constructor builds."""
+        built = trusted(ConnectorStagedNotPrivate)(staged.id, staged.key)
+        assert built == ConnectorStagedNotPrivate(staged.id, staged.key)
+        assert built.message == ConnectorStagedNotPrivate(staged.id, staged.key).message
 
     @given(cds.connector_staged(), st.sampled_from([PublishingSucceeded, PreviewGranted]).flatmap(cds.events_of))
     def test_completing_events_set_each_field_they_bring(self, staged: ConnectorStaged, event: Any) -> None:
