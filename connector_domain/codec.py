@@ -50,7 +50,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
-from . import model
+from . import _fast, model
 from ._fields import PartProblems, shown, too_many
 from .actions import ACTION_TYPES, ACTIONS, ConnectorUpdate, UpdateAction, action_name
 from .deployment import model as deployment_model
@@ -458,7 +458,34 @@ def _at_most(hook: Callable[[Any, Any], Any], max_items: int) -> Callable[[Any, 
     return structure
 
 
-def _class_hook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any, type], Any]:
+def _class_hook(
+    cls: type, conv: Converter, *, record: bool, fast: _fast.Generator | None
+) -> Callable[[Any, type], Any]:
+    """*cls*'s structure hook: the fast path when *fast* has one for it, the detailed path on any refusal."""
+    detailed = _detailed_class_hook(cls, conv, record=record)
+    quick = fast.structure(cls) if fast is not None else None
+    if quick is None:
+        return detailed
+    return _fast_first(quick, detailed)
+
+
+def _fast_first(quick: Callable[[Any], Any], detailed: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """*quick*, and on whatever it refuses *detailed*, which raises the errors with every path (``_fast``).
+
+    The hook keeps *quick* as its ``quick`` attribute: the tests read with it alone.
+    """
+
+    def structure(value: Any, t: Any) -> Any:
+        try:
+            return quick(value)
+        except Exception:
+            return detailed(value, t)
+
+    structure.quick = quick  # type: ignore[attr-defined]
+    return structure
+
+
+def _detailed_class_hook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any, type], Any]:
     attrs.resolve_types(cls)
     overrides = {}
     may_be_absent = set()
@@ -483,7 +510,12 @@ def _class_hook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any, t
     return structure
 
 
-def _class_unhook(cls: type, conv: Converter, *, record: bool) -> Callable[[Any], dict[str, Any]]:
+def _class_unhook(
+    cls: type, conv: Converter, *, record: bool, fast: _fast.Generator | None
+) -> Callable[[Any], dict[str, Any]]:
+    quick = fast.unstructure(cls) if fast is not None else None
+    if quick is not None:
+        return quick
     attrs.resolve_types(cls)
     overrides = {}
     for field in attrs.fields(cls):
@@ -501,7 +533,9 @@ def _at_field(name: str, exc: Exception, cls: Any) -> ClassValidationError:
     return ClassValidationError(f"While structuring {cls}", [exc], cls)
 
 
-def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Callable[[type], str], kind: str) -> None:
+def _configure_tagged(
+    conv: Converter, union: Any, spec: _fast.Union, *, kind: str, fast: _fast.Generator | None
+) -> None:
     """*union* as cattrs' tagged union on *tag_name*, its tag checked first.
 
     Left alone, the strategy reads an unknown or missing tag as "required
@@ -510,15 +544,15 @@ def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Cal
     Deployment's update actions: ``redeploy`` alone) is that class itself,
     which cattrs' strategy does not take: its own hooks read and write the tag.
     """
-    members = get_args(union) or (union,)
-    tags = {tag_of(cls) for cls in members}
-    if len(members) == 1:
+    tag_name, tags = spec.tag_name, frozenset(spec.members)
+    if spec.tag_first:
         tagged = conv.get_structure_hook(union)
         untagged = conv.get_unstructure_hook(union)
-        tag = tag_of(union)
+        (tag,) = tags
         conv.register_unstructure_hook(union, lambda obj: {tag_name: tag, **untagged(obj)})
     else:
-        configure_tagged_union(union, conv, tag_generator=tag_of, tag_name=tag_name)
+        by_class = {cls: tag for tag, cls in spec.members.items()}
+        configure_tagged_union(union, conv, tag_generator=by_class.__getitem__, tag_name=tag_name)
         tagged = conv.get_structure_hook(union)
 
     def structure(value: Any, t: Any) -> Any:
@@ -533,10 +567,38 @@ def _configure_tagged(conv: Converter, union: Any, *, tag_name: str, tag_of: Cal
             raise _at_field(tag_name, ValueError(f"unknown {kind} {shown(tag)}"), union)
         return tagged(value, t)
 
-    conv.register_structure_hook(union, structure)
+    quick = fast.structure(union) if fast is not None else None
+    conv.register_structure_hook(union, structure if quick is None else _fast_first(quick, structure))
 
 
-def configure_converter(conv: Converter, *, record: bool = False) -> None:
+def _tagged_unions() -> dict[Any, tuple[_fast.Union, str]]:
+    """The tagged unions of the wire form, each with what its tag names (for a refusal's message).
+
+    - The 19 actions, tagged on ``action`` with their wire names (``setName``).
+    - Service events are not part of the Connect API (they never come from
+      a creator); this form, tagged on ``type`` with the class name, is for
+      the out-of-band channels of mocks and the conformance kit.
+    - The Deployment's: its one update action (a union of one, ``redeploy``:
+      its own hooks read and write the tag, first), and its service events.
+    """
+    unions: dict[Any, tuple[_fast.Union, str]] = {}
+    for union, tag_name, tag_of, kind in (
+        (UpdateAction, "action", action_name, "action"),
+        (ServiceEvent, "type", _class_name, "service event"),
+        (DeploymentUpdateAction, "action", action_name, "action"),
+        (DeploymentServiceEvent, "type", _class_name, "service event"),
+    ):
+        members = get_args(union) or (union,)
+        spec = _fast.Union(tag_name, {tag_of(cls): cls for cls in members}, tag_first=len(members) == 1)
+        unions[union] = (spec, kind)
+    return unions
+
+
+def _class_name(cls: type) -> str:
+    return cls.__name__
+
+
+def configure_converter(conv: Converter, *, record: bool = False, fast_path: bool = True) -> None:
     """Configure *conv* for the API's wire form.
 
     - ``str``, ``int`` and ``bool`` are strict: no coercion (cattrs' default
@@ -561,7 +623,29 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     - With ``record=True``, the record form: the wire form plus the two
       fields of ``ConnectorStaged`` that the wire cannot carry
       (``publishedBefore``, ``certificationRequested``), always written.
+    - With ``fast_path`` (the default), each attrs class and tagged union is
+      read first by a function generated for it (``connector_domain._fast``),
+      and by the detailed path above only when that one refuses, so that a
+      refusal names every problem as before; each class is written by a
+      generated function too. ``fast_path=False`` keeps the detailed path
+      alone: the same values and errors, slower.
     """
+    unions = _tagged_unions()
+    fast = (
+        _fast.Generator(
+            wire_name=_camel,
+            omitted=frozenset() if record else _NOT_ON_THE_WIRE,
+            unions={union: spec for union, (spec, _kind) in unions.items()},
+            special={deployment_model.JsonValue: (_json_value, _write_json_value)},
+            read_datetime=_datetime,
+            write_datetime=_write_datetime,
+            string_problem=_SURROGATE.search,
+            int_range=(INT64_MIN, INT64_MAX),
+            record=record,
+        )
+        if fast_path
+        else None
+    )
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(bool, _bool)
@@ -575,27 +659,22 @@ def configure_converter(conv: Converter, *, record: bool = False) -> None:
     conv.register_unstructure_hook_factory(lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_unhook)
     conv.register_unstructure_hook_factory(_is_homogeneous_tuple, _tuple_unhook)
     conv.register_unstructure_hook_factory(_is_optional, _optional_unhook)
-    conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record))
-    conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record))
-    # The 19 actions, tagged on "action" with their wire names (setName).
-    _configure_tagged(conv, UpdateAction, tag_name="action", tag_of=action_name, kind="action")
-    # Service events are not part of the Connect API (they never come from a
-    # creator); this form, tagged on "type" with the class name, is for the
-    # out-of-band channels of mocks and the conformance kit.
-    _configure_tagged(conv, ServiceEvent, tag_name="type", tag_of=lambda cls: cls.__name__, kind="service event")
-    # The Deployment's: its one update action, and its service events (as the ConnectorStaged's).
     conv.register_structure_hook(deployment_model.JsonValue, _json_value)
-    conv.register_unstructure_hook(deployment_model.JsonValue, lambda value: json.loads(value.text))
-    _configure_tagged(conv, DeploymentUpdateAction, tag_name="action", tag_of=action_name, kind="action")
-    _configure_tagged(
-        conv, DeploymentServiceEvent, tag_name="type", tag_of=lambda cls: cls.__name__, kind="service event"
-    )
+    conv.register_unstructure_hook(deployment_model.JsonValue, _write_json_value)
+    conv.register_structure_hook_factory(attrs.has, lambda cls, c: _class_hook(cls, c, record=record, fast=fast))
+    conv.register_unstructure_hook_factory(attrs.has, lambda cls, c: _class_unhook(cls, c, record=record, fast=fast))
+    for union, (spec, kind) in unions.items():
+        _configure_tagged(conv, union, spec, kind=kind, fast=fast)
 
 
-def make_converter(*, record: bool = False) -> Converter:
+def _write_json_value(value: deployment_model.JsonValue) -> Any:
+    return json.loads(value.text)
+
+
+def make_converter(*, record: bool = False, fast_path: bool = True) -> Converter:
     """A new converter for the wire form, or the record form (see ``configure_converter``)."""
     conv = Converter(unstruct_collection_overrides={tuple: list})
-    configure_converter(conv, record=record)
+    configure_converter(conv, record=record, fast_path=fast_path)
     return conv
 
 
