@@ -3,19 +3,30 @@
 Run from the repository root::
 
     python3 -m venv .venv
-    .venv/bin/pip install . -r benchmarks/requirements.txt
+    .venv/bin/pip install ".[fast]" -r benchmarks/requirements.txt
     .venv/bin/python benchmarks/compare.py            # add --markdown for the docs' tables
 
-The same ConnectorStaged document model (the same fields, nested types and
-enums, and the same documented patterns: ``key``, the ``privateProjects``
-items, ``applicationName``, the repository ``url`` and a non-empty ``tag``) is
-defined here in pydantic v2 and in msgspec. Every measurement runs in this one
-process: the contenders of a group take turns batch by batch (interleaved,
-the starting contender rotating every round), for many rounds, with the
-garbage collector off during a timed batch as ``timeit`` does. Each batch
-gives one time per call; the report gives the median and the 10th percentile
-(p10) of those times, and the ratios between contenders. The targets are
-ratios of p10 times (memory: bytes).
+Two documents, each defined here in pydantic v2 and in msgspec with the same
+fields, nested types, enums and documented patterns as the library's model,
+and checked to round-trip and to refuse the same bad values before anything
+is timed:
+
+- the official ``staged.json`` (a ConnectorStaged: the patterns of ``key``,
+  the ``privateProjects`` items and ``applicationName``; its repository
+  takes any strings, as the library's ConnectorStaged does);
+- the first Deployment of the official ``deployment/paged.json``, its
+  secured values masked as every read shows them (the patterns of ``key``
+  and ``applicationName``; the library and pydantic mask a secured value
+  they read, msgspec cannot and keeps it).
+
+The library is timed twice: as it is, and on its detailed path alone
+(``codec.make_converter(fast_path=False)``), to show what the fast path buys.
+Every measurement runs in this one process: the contenders of a group take
+turns batch by batch (interleaved, the starting contender rotating every
+round), for many rounds, with the garbage collector off during a timed batch
+as ``timeit`` does. Each batch gives one time per call; the report gives the
+median and the 10th percentile (p10) of those times, and the ratios between
+contenders. The targets are ratios of p10 times (memory: bytes).
 """
 
 from __future__ import annotations
@@ -38,7 +49,7 @@ from typing import Annotated, Any
 
 import attrs
 import msgspec
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +62,12 @@ from _machine import machine  # noqa: E402
 
 from connector_domain import codec  # noqa: E402
 from connector_domain.actions import AddPrivateProject, RemovePrivateProject, SetDescription, SetName  # noqa: E402
+from connector_domain.deployment.model import (  # noqa: E402
+    Deployment,
+    DeploymentReportEntryType,
+    DeploymentStatus,
+    DeploymentType,
+)
 from connector_domain.errors import ConnectorStagedNotPrivate, DomainError  # noqa: E402
 from connector_domain.model import (  # noqa: E402
     ApplicationType,
@@ -64,6 +81,7 @@ from connector_domain.model import (  # noqa: E402
 from connector_domain.reducer import apply  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "staged.json"
+DEPLOYMENT_FIXTURE = ROOT / "tests" / "fixtures" / "deployment" / "paged.json"
 
 # --- The documented patterns, in each engine's spelling -----------------------
 # The library matches whole strings (re.fullmatch). pydantic-core runs Rust
@@ -88,8 +106,6 @@ def _python(pattern: str) -> str:
 
 PKey = Annotated[str, StringConstraints(pattern=_rust(_KEY), min_length=2, max_length=256)]
 PProject = Annotated[str, StringConstraints(pattern=_rust(_PROJECT))]
-PUrl = Annotated[str, StringConstraints(pattern=_rust(_GITHUB))]
-PTag = Annotated[str, StringConstraints(min_length=1)]
 
 
 class _P(BaseModel):
@@ -107,8 +123,8 @@ class PCreator(_P):
 
 
 class PRepository(_P):
-    url: PUrl
-    tag: PTag
+    url: str
+    tag: str
 
 
 class PStandardConfigurationKey(_P):
@@ -191,8 +207,6 @@ class PConnectorStaged(_P):
 
 MKey = Annotated[str, msgspec.Meta(pattern=_python(_KEY), min_length=2, max_length=256)]
 MProject = Annotated[str, msgspec.Meta(pattern=_python(_PROJECT))]
-MUrl = Annotated[str, msgspec.Meta(pattern=_python(_GITHUB))]
-MTag = Annotated[str, msgspec.Meta(min_length=1)]
 
 
 class _M(msgspec.Struct, frozen=True, kw_only=True, rename="camel", omit_defaults=True):
@@ -210,8 +224,8 @@ class MCreator(_M, kw_only=True):
 
 
 class MRepository(_M, kw_only=True):
-    url: MUrl
-    tag: MTag
+    url: str
+    tag: str
 
 
 class MStandardConfigurationKey(_M, kw_only=True):
@@ -294,6 +308,194 @@ _M_DECODER = msgspec.json.Decoder(MConnectorStaged)
 _M_ENCODER = msgspec.json.Encoder()
 
 
+# --- The Deployment, in both ------------------------------------------------------------
+# The document the mock answers: the official example with its secured values masked, as
+# every read shows them. The library and pydantic mask what they read there.
+
+_MASK = "****"
+_APPLICATION = _KEY  # applicationName: the key's pattern, 2..256
+
+
+class PConfigurationValue(_P):
+    key: str
+    value: str
+
+
+class PMaskedValue(_P):
+    """A secured value: read, then shown as ``"****"`` (the library's codec masks it the same way)."""
+
+    key: str
+    value: Annotated[str, AfterValidator(lambda _: _MASK)]
+
+
+class PDeploymentGlobalConfiguration(_P):
+    standard_configuration: tuple[PConfigurationValue, ...] | None = None
+    secured_configuration: tuple[PMaskedValue, ...] | None = None
+
+
+class PDeploymentApiClient(_P):
+    name: str
+    scopes: tuple[str, ...]
+
+
+class PDeploymentReportEntry(_P):
+    type: DeploymentReportEntryType
+    title: str
+    message: str | None = None
+    application: str | None = None
+    created_at: dt.datetime
+
+
+class PDeploymentReport(_P):
+    entries: tuple[PDeploymentReportEntry, ...]
+
+
+class PDeploymentDetailsBuild(_P):
+    id: str
+    report: PDeploymentReport | None = None
+
+
+class PDeploymentDetails(_P):
+    build: PDeploymentDetailsBuild
+
+
+class PApplicationDeployment(_P):
+    id: str
+    application_name: PKey
+    standard_configuration: tuple[PConfigurationValue, ...]
+    secured_configuration: tuple[PMaskedValue, ...]
+    url: str | None = None
+    topic: str | None = None
+    schedule: str | None = None
+
+
+class PDeploymentConnector(_P):
+    id: str
+    key: str | None = None
+    version: int
+    name: str
+    description: str | None = None
+    integration_types: tuple[IntegrationType, ...]
+    creator: PCreator
+    repository: PRepository
+    configurations: tuple[PConnectorConfigurationApplication, ...] | None = None
+    global_configuration: PConnectorGlobalConfiguration | None = None
+    certified: bool
+    supported_regions: tuple[Region, ...] | None = None
+    documentation_url: str | None = None
+
+
+class PDeployment(_P):
+    id: str
+    key: PKey | None = None
+    version: int
+    type: DeploymentType
+    connector: PDeploymentConnector
+    global_configuration: PDeploymentGlobalConfiguration | None = None
+    api_client: PDeploymentApiClient | None = None
+    details: PDeploymentDetails
+    deployed_region: Region
+    applications: tuple[PApplicationDeployment, ...]
+    preview: bool
+    status: DeploymentStatus
+
+
+class MConfigurationValue(_M, kw_only=True):
+    key: str
+    value: str
+
+
+class MMaskedValue(_M, kw_only=True):
+    """msgspec cannot change a value as it reads it: it keeps what it reads (one check fewer than the others)."""
+
+    key: str
+    value: str
+
+
+class MDeploymentGlobalConfiguration(_M, kw_only=True):
+    standard_configuration: tuple[MConfigurationValue, ...] | None = None
+    secured_configuration: tuple[MMaskedValue, ...] | None = None
+
+
+class MDeploymentApiClient(_M, kw_only=True):
+    name: str
+    scopes: tuple[str, ...]
+
+
+class MDeploymentReportEntry(_M, kw_only=True):
+    type: DeploymentReportEntryType
+    title: str
+    message: str | None = None
+    application: str | None = None
+    created_at: dt.datetime
+
+
+class MDeploymentReport(_M, kw_only=True):
+    entries: tuple[MDeploymentReportEntry, ...]
+
+
+class MDeploymentDetailsBuild(_M, kw_only=True):
+    id: str
+    report: MDeploymentReport | None = None
+
+
+class MDeploymentDetails(_M, kw_only=True):
+    build: MDeploymentDetailsBuild
+
+
+class MApplicationDeployment(_M, kw_only=True):
+    id: str
+    application_name: MKey
+    standard_configuration: tuple[MConfigurationValue, ...]
+    secured_configuration: tuple[MMaskedValue, ...]
+    url: str | None = None
+    topic: str | None = None
+    schedule: str | None = None
+
+
+class MDeploymentConnector(_M, kw_only=True):
+    id: str
+    key: str | None = None
+    version: int
+    name: str
+    description: str | None = None
+    integration_types: tuple[IntegrationType, ...]
+    creator: MCreator
+    repository: MRepository
+    configurations: tuple[MConnectorConfigurationApplication, ...] | None = None
+    global_configuration: MConnectorGlobalConfiguration | None = None
+    certified: bool
+    supported_regions: tuple[Region, ...] | None = None
+    documentation_url: str | None = None
+
+
+class MDeployment(_M, kw_only=True):
+    id: str
+    key: MKey | None = None
+    version: int
+    type: DeploymentType
+    connector: MDeploymentConnector
+    global_configuration: MDeploymentGlobalConfiguration | None = None
+    api_client: MDeploymentApiClient | None = None
+    details: MDeploymentDetails
+    deployed_region: Region
+    applications: tuple[MApplicationDeployment, ...]
+    preview: bool
+    status: DeploymentStatus
+
+
+_M_DEPLOYMENT_DECODER = msgspec.json.Decoder(MDeployment)
+
+
+def deployment_document() -> bytes:
+    """The first Deployment of the official ``paged.json``, its secured values masked (as every read shows them)."""
+    document = json.loads(DEPLOYMENT_FIXTURE.read_bytes())["results"][0]
+    for application in document["applications"]:
+        for item in application["securedConfiguration"]:
+            item["value"] = _MASK
+    return json.dumps(document).encode()
+
+
 # --- The contenders ------------------------------------------------------------------
 
 
@@ -362,9 +564,6 @@ def check_equivalence(data: bytes) -> None:
         ("privateProjects[0]", lambda d: d.update(privateProjects=["eu:x"])),
         ("applicationName", lambda d: d["configurations"][0].update(applicationName="app 1")),
         ("applicationName", lambda d: d["configurations"][0].update(applicationName="a")),
-        ("repository.url", lambda d: d["repository"].update(url="https://gitlab.com/o/r")),
-        ("repository.url", lambda d: d["repository"].update(url="https://github.com/../r")),
-        ("repository.tag", lambda d: d["repository"].update(tag="")),
         ("version", lambda d: d.update(version="1")),
         ("status", lambda d: d.update(status="Unknown")),
     ]
@@ -372,6 +571,40 @@ def check_equivalence(data: bytes) -> None:
         document = json.loads(data)
         spoil(document)
         for name, decode in (("library", lib_decode), ("pydantic", pydantic_decode), ("msgspec", msgspec_decode)):
+            assert _refuses(decode, document), f"{name} accepts a bad {path}"
+
+
+def check_deployment_equivalence(data: bytes) -> None:
+    """Raise AssertionError unless the three Deployment models agree on the document and on the checks."""
+    original = _normal(json.loads(data))
+    for name, decode, encode in (
+        ("library", lambda d: codec.loads(d, Deployment), codec.dumps),
+        ("pydantic", PDeployment.model_validate_json, pydantic_encode),
+        ("msgspec", _M_DEPLOYMENT_DECODER.decode, _M_ENCODER.encode),
+    ):
+        written = _normal(json.loads(encode(decode(data))))
+        assert written == original, f"{name} does not round-trip the Deployment"
+    clear = json.loads(data)
+    clear["applications"][0]["securedConfiguration"][0]["value"] = "in clear"
+    assert codec.loads(json.dumps(clear), Deployment) == codec.loads(data, Deployment)
+    assert PDeployment.model_validate_json(json.dumps(clear)) == PDeployment.model_validate_json(data)
+    bad_values: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+        ("key", lambda d: d.update(key="a b")),
+        ("key", lambda d: d.update(key="k")),
+        ("applications[0].applicationName", lambda d: d["applications"][0].update(applicationName="app 3")),
+        ("version", lambda d: d.update(version="1")),
+        ("status", lambda d: d.update(status="Unknown")),
+        ("deployedRegion", lambda d: d.update(deployedRegion="mars")),
+        ("connector.certified", lambda d: d["connector"].update(certified="true")),
+    ]
+    for path, spoil in bad_values:
+        document = json.loads(data)
+        spoil(document)
+        for name, decode in (
+            ("library", lambda d: codec.loads(d, Deployment)),
+            ("pydantic", PDeployment.model_validate_json),
+            ("msgspec", _M_DEPLOYMENT_DECODER.decode),
+        ):
             assert _refuses(decode, document), f"{name} accepts a bad {path}"
 
 
@@ -430,15 +663,29 @@ def interleaved(contenders: dict[str, Runner], rounds: int, batch_seconds: float
 # --- The benchmarks ---------------------------------------------------------------
 
 
-def codec_runners(data: bytes) -> tuple[dict[str, Runner], dict[str, Runner]]:
-    objects = (lib_decode(data), pydantic_decode(data), msgspec_decode(data))
-    loads, model_validate_json, m_decode = codec.loads, PConnectorStaged.model_validate_json, _M_DECODER.decode
-    dumps, m_encode = codec.dumps, _M_ENCODER.encode
-    json_loads = json.loads
+def codec_runners(
+    data: bytes, cls: type, p_cls: type[BaseModel], m_decoder: msgspec.json.Decoder[Any]
+) -> tuple[dict[str, Runner], dict[str, Runner]]:
+    """Decoding *data* and encoding what it decodes to: the library (and its detailed path alone), pydantic, msgspec."""
+    loads, dumps, parse = codec.loads, codec.dumps, codec.parse_json
+    detailed = codec.make_converter(fast_path=False)
+    structure, unstructure, write = detailed.structure, detailed.unstructure, codec._write_json
+    model_validate_json, m_decode, m_encode, json_loads = (
+        p_cls.model_validate_json,
+        m_decoder.decode,
+        _M_ENCODER.encode,
+        json.loads,
+    )
+    lib_obj, pyd_obj, ms_obj = loads(data, cls), model_validate_json(data), m_decode(data)
+    assert structure(parse(data), cls) == lib_obj and write(unstructure(lib_obj)) == dumps(lib_obj)
 
     def lib_dec(n: int) -> None:
         for _ in repeat(None, n):
-            loads(data, ConnectorStaged)
+            loads(data, cls)
+
+    def detailed_dec(n: int) -> None:
+        for _ in repeat(None, n):
+            structure(parse(data), cls)
 
     def pyd_dec(n: int) -> None:
         for _ in repeat(None, n):
@@ -452,11 +699,13 @@ def codec_runners(data: bytes) -> tuple[dict[str, Runner], dict[str, Runner]]:
         for _ in repeat(None, n):
             json_loads(data)
 
-    lib_obj, pyd_obj, ms_obj = objects
-
     def lib_enc(n: int) -> None:
         for _ in repeat(None, n):
             dumps(lib_obj)
+
+    def detailed_enc(n: int) -> None:
+        for _ in repeat(None, n):
+            write(unstructure(lib_obj))
 
     def pyd_enc(n: int) -> None:
         dump = pyd_obj.model_dump_json
@@ -467,8 +716,14 @@ def codec_runners(data: bytes) -> tuple[dict[str, Runner], dict[str, Runner]]:
         for _ in repeat(None, n):
             m_encode(ms_obj)
 
-    decode = {"library": lib_dec, "pydantic": pyd_dec, "msgspec": ms_dec, "json.loads": json_only}
-    encode = {"library": lib_enc, "pydantic": pyd_enc, "msgspec": ms_enc}
+    decode = {
+        "library": lib_dec,
+        "pydantic": pyd_dec,
+        "msgspec": ms_dec,
+        "json.loads": json_only,
+        "library, detailed path": detailed_dec,
+    }
+    encode = {"library": lib_enc, "pydantic": pyd_enc, "msgspec": ms_enc, "library, detailed path": detailed_enc}
     return decode, encode
 
 
@@ -640,16 +895,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
-    data = FIXTURE.read_bytes()
+    data, deployment = FIXTURE.read_bytes(), deployment_document()
     check_equivalence(data)
+    check_deployment_equivalence(deployment)
     staged = lib_decode(data)
     print(machine(), file=sys.stderr)
     print(_versions(), file=sys.stderr)
 
-    decode, encode = codec_runners(data)
+    decode, encode = codec_runners(data, ConnectorStaged, PConnectorStaged, _M_DECODER)
+    deployment_decode, deployment_encode = codec_runners(deployment, Deployment, PDeployment, _M_DEPLOYMENT_DECODER)
     groups = {
         "decode": interleaved(decode, args.rounds),
         "encode": interleaved(encode, args.rounds),
+        "decode (Deployment)": interleaved(deployment_decode, args.rounds),
+        "encode (Deployment)": interleaved(deployment_encode, args.rounds),
         "apply": interleaved(apply_runners(staged), args.rounds),
         "refused": interleaved(refusal_runners(staged), args.rounds),
         "replay": interleaved(replay_runners(staged, args.replay_actions), args.replay_rounds, batch_seconds=0),
@@ -659,21 +918,28 @@ def main(argv: list[str] | None = None) -> int:
         "pydantic": retained_bytes(pydantic_decode, data),
         "msgspec": retained_bytes(msgspec_decode, data),
     }
-    d, e, a, f, r = (list(groups[g].values()) for g in ("decode", "encode", "apply", "refused", "replay"))
+    d, e, dd, de, a, f, r = (
+        groups[g]
+        for g in ("decode", "encode", "decode (Deployment)", "encode (Deployment)", "apply", "refused", "replay")
+    )
     ratios = [
-        _ratio("decode: library / pydantic model_validate_json", d[0], d[1], 1.9),
-        _ratio("encode: library / pydantic model_dump_json", e[0], e[1], 1.1),
-        _ratio("apply(setName) / attrs.evolve", a[0], a[1], 1.06),
-        _ratio("replay 100k: apply / attrs.evolve", r[0], r[1], 1.10),
-        _ratio("refused action / attrs.evolve", f[0], f[1], 0.15),
+        _ratio("decode: library / pydantic model_validate_json", d["library"], d["pydantic"], 1.9),
+        _ratio("encode: library / pydantic model_dump_json", e["library"], e["pydantic"], 1.1),
+        _ratio("decode Deployment: library / pydantic", dd["library"], dd["pydantic"], 1.9),
+        _ratio("encode Deployment: library / pydantic", de["library"], de["pydantic"], 1.1),
+        _ratio("apply(setName) / attrs.evolve", a["apply(setName)"], a["attrs.evolve"], 0.6),
+        _ratio("replay 100k: apply / attrs.evolve", *r.values(), 1.10),
+        _ratio("refused action / attrs.evolve", f["apply(refused)"], f["attrs.evolve"], 0.15),
         Ratio("memory: library / msgspec", memory["library"] / memory["msgspec"], None, 1.10),
         Ratio("memory: library / pydantic", memory["library"] / memory["pydantic"], None, 0.40),
-        _ratio("decode: library / msgspec", d[0], d[2], None),
-        _ratio("decode: library / json.loads alone", d[0], d[3], None),
-        _ratio("encode: library / msgspec", e[0], e[2], None),
+        _ratio("decode, detailed path alone / pydantic", d["library, detailed path"], d["pydantic"], None),
+        _ratio("encode, detailed path alone / pydantic", e["library, detailed path"], e["pydantic"], None),
+        _ratio("decode: library / msgspec", d["library"], d["msgspec"], None),
+        _ratio("decode: library / json.loads alone", d["library"], d["json.loads"], None),
+        _ratio("encode: library / msgspec", e["library"], e["msgspec"], None),
     ]
     if args.replay_actions != 100_000:
-        ratios[3].label = f"replay {args.replay_actions:,}: apply / attrs.evolve"
+        ratios[5].label = f"replay {args.replay_actions:,}: apply / attrs.evolve"
     print(report(ratios, groups, memory, args.markdown))
     print(f"\n{time.perf_counter() - began:.0f} s in all; {machine()}", file=sys.stderr)
     return 0
