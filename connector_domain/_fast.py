@@ -80,6 +80,30 @@ def _members(t: Any) -> tuple[Any, ...]:
     return (t,)
 
 
+def _kept(
+    made: dict[Any, Callable[[Any], Any]], key: Any, make: Callable[[], Callable[[Any], Any]]
+) -> Callable[[Any], Any]:
+    """The function *made* keeps under *key*, made by *make* the first time.
+
+    While it is being made, *key* holds a forward reference to it, so that a
+    class that holds itself, nested, would call the finished function.
+    """
+    try:
+        return made[key]
+    except KeyError:
+        pass
+    finished: list[Callable[[Any], Any]] = []
+    made[key] = lambda value: finished[0](value)
+    try:
+        function = make()
+    except BaseException:
+        del made[key]
+        raise
+    finished.append(function)
+    made[key] = function
+    return function
+
+
 class _Unsupported(TypeError):
     """A type the generator has no inline form for: the class keeps the detailed path alone."""
 
@@ -134,22 +158,9 @@ class Generator:
             return None
 
     def _structure_of(self, t: Any) -> Callable[[Any], Any]:
-        key = ("union", t) if t in self._unions else ("class", t)
-        try:
-            return self._structure[key]
-        except KeyError:
-            pass
-        # A forward reference for a recursive type: the real function replaces it below.
-        placeholder: list[Callable[[Any], Any]] = []
-        self._structure[key] = lambda data: placeholder[0](data)
-        try:
-            made = self._make_union_structure(t) if key[0] == "union" else self._make_class_structure(t)
-        except BaseException:
-            del self._structure[key]
-            raise
-        placeholder.append(made)
-        self._structure[key] = made
-        return made
+        if t in self._unions:
+            return _kept(self._structure, ("union", t), lambda: self._make_union_structure(t))
+        return self._structure_of_class(t)
 
     def _make_union_structure(self, t: Any) -> Callable[[Any], Any]:
         union = self._unions[t]
@@ -176,10 +187,7 @@ class Generator:
 
     def _structure_of_class(self, cls: type) -> Callable[[Any], Any]:
         """*cls*'s own function, even where *cls* is also a union of one (whose tag it does not check)."""
-        key = ("class", cls)
-        if key not in self._structure:
-            self._structure[key] = self._make_class_structure(cls)
-        return self._structure[key]
+        return _kept(self._structure, ("class", cls), lambda: self._make_class_structure(cls))
 
     def _make_class_structure(self, cls: type) -> Callable[[Any], Any]:
         if not attrs.has(cls):
@@ -348,27 +356,12 @@ class Generator:
             return None
 
     def _unstructure_of(self, t: Any) -> Callable[[Any], Any]:
-        key = ("union", t) if t in self._unions else ("class", t)
-        try:
-            return self._unstructure[key]
-        except KeyError:
-            pass
-        placeholder: list[Callable[[Any], Any]] = []
-        self._unstructure[key] = lambda obj: placeholder[0](obj)
-        try:
-            made = self._make_union_unstructure(t) if key[0] == "union" else self._make_class_unstructure(t)
-        except BaseException:
-            del self._unstructure[key]
-            raise
-        placeholder.append(made)
-        self._unstructure[key] = made
-        return made
+        if t in self._unions:
+            return _kept(self._unstructure, ("union", t), lambda: self._make_union_unstructure(t))
+        return self._unstructure_of_class(t)
 
     def _unstructure_of_class(self, cls: type) -> Callable[[Any], Any]:
-        key = ("class", cls)
-        if key not in self._unstructure:
-            self._unstructure[key] = self._make_class_unstructure(cls)
-        return self._unstructure[key]
+        return _kept(self._unstructure, ("class", cls), lambda: self._make_class_unstructure(cls))
 
     def _make_union_unstructure(self, t: Any) -> Callable[[Any], Any]:
         union = self._unions[t]

@@ -38,6 +38,7 @@ from connector_domain.events import ServiceEvent
 from connector_domain.model import ConnectorStaged, ConnectorStagedDraft, ConnectorStatus, Creator
 from connector_domain.testing import strategies as s
 from tests.conftest import FIXTURES, heavy
+from tests.documents import DROP, at, edit, places
 
 DETAILED: Final = codec.make_converter(fast_path=False)
 DETAILED_RECORD: Final = codec.make_converter(record=True, fast_path=False)
@@ -205,63 +206,22 @@ def _near_misses(current: Any) -> list[Any]:
     return near
 
 
-_DROP: Final = object()
-
-
-def _places(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place in a JSON-like *value*: the root, each member and each item."""
-    places = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            places += _places(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            places += _places(item, (*prefix, index))
-    return places
-
-
-def _edit(value: Any, path: tuple[Any, ...], new: Any) -> Any:
-    """*value* with the place at *path* replaced by *new* (or removed, for ``_DROP``), copied, not changed."""
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    if isinstance(value, dict):
-        out = dict(value)
-        if not rest and new is _DROP:
-            del out[head]
-        else:
-            out[head] = _edit(value[head], rest, new)
-        return out
-    items = list(value)
-    if not rest and new is _DROP:
-        del items[head]
-    else:
-        items[head] = _edit(items[head], rest, new)
-    return items
-
-
 @st.composite
 def spoiled(draw: st.DrawFn, *, record: bool) -> tuple[Any, Any]:
     """A valid document, with up to three places replaced, dropped, or given an unknown member; and its type."""
     value = draw(values(record=record))
     document = write(DETAILED_RECORD if record else DETAILED, value)
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_places(document)))
+        path = draw(st.sampled_from(places(document)))
         change = draw(st.sampled_from(["replace", "replace", "replace", "drop", "add"]))
-        here = _at(document, path)
+        here = at(document, path)
         if change == "drop" and path:
-            document = _edit(document, path, _DROP)
+            document = edit(document, path, DROP)
         elif change == "add" and isinstance(here, dict):
-            document = _edit(document, path, {**here, draw(st.sampled_from(["x", "id", "action"])): draw(_ANYWHERE)})
+            document = edit(document, path, {**here, draw(st.sampled_from(["x", "id", "action"])): draw(_ANYWHERE)})
         else:
-            document = _edit(document, path, draw(_spoilers(here)))
+            document = edit(document, path, draw(_spoilers(here)))
     return document, read_as(value)
-
-
-def _at(value: Any, path: tuple[Any, ...]) -> Any:
-    for step in path:
-        value = value[step]
-    return value
 
 
 class TestSpoiledDocuments:
@@ -279,10 +239,10 @@ class TestSpoiledDocuments:
         fast, detailed = (codec.record_converter, DETAILED_RECORD) if record else (codec.converter, DETAILED)
         value = data.draw(values(record=record))
         document, cls = write(detailed, value), read_as(value)
-        places = data.draw(st.lists(st.sampled_from(_places(document)), min_size=1, max_size=4, unique=True))
-        for path in places:
-            for near in _near_misses(_at(document, path)):
-                self._check(_edit(document, path, near), cls, fast, detailed, count=False)
+        chosen = data.draw(st.lists(st.sampled_from(places(document)), min_size=1, max_size=4, unique=True))
+        for path in chosen:
+            for near in _near_misses(at(document, path)):
+                self._check(edit(document, path, near), cls, fast, detailed, count=False)
 
     @staticmethod
     def _check(document: Any, cls: Any, fast: Converter, detailed: Converter, *, count: bool = True) -> None:

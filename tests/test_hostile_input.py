@@ -46,6 +46,7 @@ from connector_domain.mock.store import LIMIT_MAX, SimulatedClock, Store, Stored
 from connector_domain.model import ApplicationType, ConnectorConfigurationApplication, ConnectorStagedDraft
 from connector_domain.testing import strategies as s
 from tests.conftest import heavy
+from tests.documents import DROP, at, edit, places
 from tests.official_schema import check
 
 START: Final = datetime(2024, 1, 1, tzinfo=UTC)
@@ -303,60 +304,24 @@ hostile_values: Final = st.recursive(
     max_leaves=6,
 )
 
-_DROP: Final = object()
-
-
-def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every place in a JSON-like *value*: the root, and each member and item, depth first."""
-    out = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            out += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            out += _paths(item, (*prefix, index))
-    return out
-
-
-def _edit(value: Any, path: tuple[Any, ...], new: Any) -> Any:
-    """A copy of *value* with *new* at *path* (``_DROP``: the member or item removed)."""
-    if not path:
-        return new
-    head, rest = path[0], path[1:]
-    if isinstance(value, dict):
-        out = dict(value)
-        if not rest and new is _DROP:
-            del out[head]
-        else:
-            out[head] = _edit(value[head], rest, new)
-        return out
-    items = list(value)
-    if not rest and new is _DROP:
-        del items[head]
-    else:
-        items[head] = _edit(items[head], rest, new)
-    return items
-
 
 @st.composite
 def mutated(draw: st.DrawFn, documents: st.SearchStrategy[Any]) -> Any:
     """A document of *documents* with up to three things made hostile: a value replaced, dropped or added."""
     document = draw(documents)
     for _ in range(draw(st.integers(0, 3))):
-        path = draw(st.sampled_from(_paths(document)))
+        path = draw(st.sampled_from(places(document)))
         change = draw(st.sampled_from(["replace", "drop", "add"]))
         if change == "drop" and path:
-            document = _edit(document, path, _DROP)
+            document = edit(document, path, DROP)
         elif change == "add":
-            here: Any = document
-            for step in path:
-                here = here[step]
+            here = at(document, path)
             if isinstance(here, dict):
-                document = _edit(document, path, {**here, draw(hostile_strings): draw(hostile_values)})
+                document = edit(document, path, {**here, draw(hostile_strings): draw(hostile_values)})
             elif isinstance(here, list):
-                document = _edit(document, path, [*here, draw(hostile_values)])
+                document = edit(document, path, [*here, draw(hostile_values)])
         else:
-            document = _edit(document, path, draw(hostile_values))
+            document = edit(document, path, draw(hostile_values))
     return document
 
 
