@@ -262,6 +262,11 @@ class Generator:
         max_items = field.metadata.get("max_items")
         if max_items is not None:
             lines.append(f"if len({var}) > {max_items}: raise ValueError({var})")
+        # In the detailed path's order: each item, then the value masked, then the value's own check.
+        item_check = field.metadata.get("item_check")
+        if item_check is not None:
+            namespace[f"_item_check{index}"] = item_check
+            lines += [f"for x in {var}:", f"    _item_check{index}(x)"]
         mask = field.metadata.get("mask")
         if mask is not None:
             namespace[f"_mask{index}"] = mask
@@ -270,10 +275,6 @@ class Generator:
         if check is not None:
             namespace[f"_check{index}"] = check
             lines.append(f"_check{index}({var})")
-        item_check = field.metadata.get("item_check")
-        if item_check is not None:
-            namespace[f"_item_check{index}"] = item_check
-            lines += [f"for x in {var}:", f"    _item_check{index}(x)"]
         if optional and not none_checked:
             return [f"{indent}if {var} is not None:", *(f"{indent}    {line}" for line in lines or ["pass"])]
         return [f"{indent}{line}" for line in lines]
