@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connector_domain.errors import DomainError
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Automatic, SimulatedClock, Store
 from tests.official_schema import checked_client
@@ -401,6 +402,53 @@ class TestAutomaticSimulation:
             assert client.get(f"/connectors/drafts/{bad}").json()["status"] == "Failed"
             assert client.get("/__mock__/clock").json() == {"now": "2024-01-01T00:01:02.000Z"}
             error(client.post("/__mock__/clock", json={"seconds": -1}), 400, "InvalidJsonInput")
+
+
+def test_a_read_answers_the_text_of_the_current_version() -> None:
+    """A GET answers, byte for byte, the current resource's JSON: never a text kept from before a change.
+
+    The server answers with text written once per version; each change here
+    (an update, a delivered event, an automatic event that a clock advance
+    makes due, a delete and a create under the same key) is followed by reads
+    whose bodies must be what encoding the store's resource gives now.
+    """
+    clock = SimulatedClock(START)
+    store = Store(clock=clock, simulation=Automatic())
+    with serving(create_app(store)) as url, checked_client(url) as client:
+
+        def now(id: str) -> bytes:
+            current = store.get(id)
+            assert not isinstance(current, DomainError), current
+            return json.dumps(current.to_wire(), separators=(",", ":"), ensure_ascii=False).encode()
+
+        def read(id: str) -> bytes:
+            answer = client.get(f"/connectors/drafts/{id}")
+            assert answer.status_code == 200, answer.text
+            assert answer.content == client.get("/connectors/drafts/key=my-connector").content == now(id)
+            return answer.content
+
+        id = created(client, name="Ünïcode ✓")["id"]
+        first = read(id)
+        renamed = act(client, id, 1, {"action": "setName", "name": "Renamed"})
+        assert renamed.status_code == 201 and renamed.content == read(id) != first
+        unchanged = act(client, id, 2, {"action": "setName", "name": "Renamed"})
+        assert unchanged.content == renamed.content == read(id)
+        assert act(client, id, 2, {"action": "updatePreviewable"}).status_code == 201
+        pending = read(id)
+        granted = deliver(client, id, "PreviewGranted").content
+        assert granted == read(id) != pending
+        assert (
+            act(client, id, json.loads(granted)["version"], {"action": "publish", "certification": False}).status_code
+            == 201
+        )
+        processing = read(id)
+        assert client.post("/__mock__/clock", json={"seconds": 60}).status_code == 200
+        published = read(id)  # the automatic PublishingSucceeded, applied by this read
+        assert published != processing and json.loads(published)["status"] == "Published"
+        assert client.delete(f"/connectors/drafts/{id}").content == published
+        error(client.get(f"/connectors/drafts/{id}"), 404, "ResourceNotFound")
+        again = created(client, name="Ünïcode ✓")["id"]
+        assert read(again) != first
 
 
 def test_no_update_is_lost_under_concurrent_writers(client: httpx.Client, server: tuple[str, SimulatedClock]) -> None:

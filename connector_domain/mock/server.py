@@ -88,9 +88,25 @@ def _envelope(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(error_body(status, code, message), status)
 
 
+class _JSON(Response):
+    """A response of JSON text written already: the headers ``JSONResponse`` gives it, without encoding again."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.status_code = status_code
+        self.background = None
+        self.body = body
+        # init_headers' own: content-length unless the status has no body, then content-type.
+        length = [] if status_code < 200 or status_code in (204, 304) else [(b"content-length", b"%d" % len(body))]
+        self.raw_headers = [*length, (b"content-type", b"application/json")]
+
+
 def _answer(
     result: Stored[Any] | Page[Any] | DeploymentLogCursorPagedQueryResponse | DomainError, status: int = 200
-) -> JSONResponse:
+) -> Response:
+    if isinstance(result, Stored):
+        return _JSON(result.json(), status)  # its text, written at the first answer of this version
     if isinstance(result, DomainError):
         return JSONResponse(codec.error_response(result), result.status_code)
     if isinstance(result, DeploymentLogCursorPagedQueryResponse):
@@ -165,7 +181,7 @@ def _date_param(params: QueryParams, name: str, problems: list[str]) -> datetime
     return value
 
 
-def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> JSONResponse:
+def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> Response:
     """*result* of a read whose parameters the server parsed, with *problems* it found first.
 
     The store checks ranges, sorts and types; the server, the syntax. Both
