@@ -63,6 +63,13 @@ is in flight. That it is not the bottleneck is checked twice in every run:
   its core it used) is recorded; well below 1, the client was waiting on the
   server. Both are in each ``ThroughputResult``.
 
+Beside the ratio of requests a second, each row has ``cpu_ratio``: the
+server's CPU time per request (user and system, read from ``/proc`` over the
+counted window), bare over mock, medians of the rounds. It compares the
+same thing, but time the server's core gave to other processes (a shared
+machine) does not move it; where the two ratios disagree, the machine was
+busy.
+
 Nothing is sent anywhere but 127.0.0.1, and every loop is bounded in time.
 """
 
@@ -117,6 +124,9 @@ class ThroughputResult:
     bare_rounds: tuple[float, ...]
     client_cpu: float  # the largest share of its core the load generator used in a round of this row
     client_capacity: float  # requests a second the load generator reached against a trivial responder
+    # The bare handler's server CPU time per request over the mock's (medians of the rounds): the same
+    # comparison as ratio, blind to time the server's core gave to other work; None where unread.
+    cpu_ratio: float | None = None
 
     @property
     def met(self) -> bool:
@@ -127,6 +137,7 @@ class ThroughputResult:
 class _Round:
     rps: float
     cpu: float  # the client's CPU time over the wall time of the counted window
+    server_cpu: float | None  # the server's CPU seconds per request in that window (Linux), or None
 
 
 # --- The servers, each in a child process -------------------------------------------------
@@ -227,9 +238,28 @@ def _http_answer(status: int, body: bytes) -> bytes:
     return head.encode() + body
 
 
+@dataclass(frozen=True)
+class _Server:
+    port: int
+    pid: int
+
+
+def _server_cpu(pid: int) -> float | None:
+    """The CPU seconds (user and system) process *pid* has used, from ``/proc``; None where there is none."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
 @contextmanager
-def _started(kind: str, core: set[int] | None, stored: bytes = b"", update_status: int = 201) -> Iterator[int]:
-    """A server of *kind* in a child process, pinned to *core*, while the block runs; yields its port."""
+def _started(kind: str, core: set[int] | None, stored: bytes = b"", update_status: int = 201) -> Iterator[_Server]:
+    """A server of *kind* in a child process, pinned to *core*, while the block runs."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     process = context.Process(target=_serve, args=(kind, stored, update_status, core, child), daemon=True)
@@ -239,7 +269,8 @@ def _started(kind: str, core: set[int] | None, stored: bytes = b"", update_statu
             raise RuntimeError(f"the {kind} server did not start")
         port: int = parent.recv()
         _wait_listening(port)
-        yield port
+        assert process.pid is not None
+        yield _Server(port, process.pid)
     finally:
         process.terminate()
         process.join(10)
@@ -331,7 +362,7 @@ class _Connection:
         self.need = -1  # the bytes of the response being read, once its head is in; -1 before
 
 
-def _load(port: int, request: bytes, status: int, connections: int, seconds: float) -> _Round:
+def _load(server: _Server, request: bytes, status: int, connections: int, seconds: float) -> _Round:
     """Keep *connections* busy with *request* for ``WARMUP`` + *seconds*; the rate of the last *seconds*.
 
     Each connection has one request outstanding: a response read whole (by
@@ -342,7 +373,7 @@ def _load(port: int, request: bytes, status: int, connections: int, seconds: flo
     selector = selectors.DefaultSelector()
     conns = []
     for _ in range(connections):
-        sock = socket.create_connection((HOST, port))
+        sock = socket.create_connection((HOST, server.port))
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.setblocking(False)
         conn = _Connection(sock)
@@ -357,6 +388,7 @@ def _load(port: int, request: bytes, status: int, connections: int, seconds: flo
         begin = clock() + WARMUP
         end = begin + seconds
         cpu_begin: float | None = None
+        server_begin: float | None = None
         sending = True
         outstanding = connections
         now = clock()
@@ -364,11 +396,13 @@ def _load(port: int, request: bytes, status: int, connections: int, seconds: flo
             if sending and now >= end:
                 sending = False
                 cpu_end = _cpu()
+                server_end = _server_cpu(server.pid)
                 drain_deadline = now + DRAIN
             if not sending and now >= drain_deadline:
                 raise RuntimeError(f"{outstanding} responses did not arrive within {DRAIN} s of the round's end")
             if cpu_begin is None and now >= begin:
                 cpu_begin = _cpu()
+                server_begin = _server_cpu(server.pid)
                 counted = 0
             events = selector.select(timeout=0.1)
             now = clock()
@@ -403,7 +437,8 @@ def _load(port: int, request: bytes, status: int, connections: int, seconds: flo
                 if bad:
                     raise RuntimeError(f"expected {status}, got: {bad!r}")
         assert cpu_begin is not None
-        return _Round(rps=counted / seconds, cpu=(cpu_end - cpu_begin) / seconds)
+        used = None if server_begin is None or server_end is None or not counted else server_end - server_begin
+        return _Round(rps=counted / seconds, cpu=(cpu_end - cpu_begin) / seconds, server_cpu=used and used / counted)
     finally:
         selector.close()
         for conn in conns:
@@ -444,15 +479,15 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
     if rounds < 1 or seconds <= 0 or connections < 1:
         raise ValueError("rounds and connections must be at least 1, and seconds positive")
     server_core, client_core = _cores()
-    with _started("mock", server_core) as mock_port:
-        resource = _create(mock_port)
+    with _started("mock", server_core) as mock:
+        resource = _create(mock.port)
         with (
-            _started("bare", server_core, resource.stored, resource.update_status) as bare_port,
-            _started("trivial", server_core, resource.stored) as trivial_port,
+            _started("bare", server_core, resource.stored, resource.update_status) as bare,
+            _started("trivial", server_core, resource.stored) as trivial,
             _pinned(client_core),
         ):
             path = f"/connectors/drafts/{resource.id}"
-            capacity = _load(trivial_port, _get_request(trivial_port, path), 200, connections, seconds).rps
+            capacity = _load(trivial, _get_request(trivial.port, path), 200, connections, seconds).rps
             rows: list[tuple[str, int, Callable[[int], bytes]]] = [
                 ("GET", 200, partial(_get_request, path=path)),
                 ("no-op update", resource.update_status, partial(_post_request, path=path, body=resource.update)),
@@ -461,9 +496,9 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
             for _ in range(rounds):
                 for label, status, request in rows:
                     mocks, bares = measured[label]
-                    mocks.append(_load(mock_port, request(mock_port), status, connections, seconds))
-                    bares.append(_load(bare_port, request(bare_port), status, connections, seconds))
-        status, after = _exchange(mock_port, "GET", path)
+                    mocks.append(_load(mock, request(mock.port), status, connections, seconds))
+                    bares.append(_load(bare, request(bare.port), status, connections, seconds))
+        status, after = _exchange(mock.port, "GET", path)
         if status != 200 or after != resource.stored:
             raise RuntimeError("the no-op updates changed the resource")
     results = []
@@ -471,6 +506,11 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
         mocks, bares = measured[label]
         mock_rps = statistics.median(r.rps for r in mocks)
         bare_rps = statistics.median(r.rps for r in bares)
+        mock_cpus = [r.server_cpu for r in mocks if r.server_cpu]
+        bare_cpus = [r.server_cpu for r in bares if r.server_cpu]
+        cpu_ratio = None
+        if len(mock_cpus) == len(mocks) and len(bare_cpus) == len(bares):
+            cpu_ratio = statistics.median(bare_cpus) / statistics.median(mock_cpus)
         results.append(
             ThroughputResult(
                 label=label,
@@ -482,6 +522,7 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
                 bare_rounds=tuple(r.rps for r in bares),
                 client_cpu=max(r.cpu for r in (*mocks, *bares)),
                 client_capacity=capacity,
+                cpu_ratio=cpu_ratio,
             )
         )
     return results
@@ -499,21 +540,21 @@ def report(results: list[ThroughputResult], *, markdown: bool = False) -> str:
     lines = []
     if markdown:
         lines += [
-            "| ratio | mock rps | bare rps | ratio | target | |",
-            "|---|---:|---:|---:|---:|---|",
+            "| ratio | mock rps | bare rps | ratio | target | | CPU ratio |",
+            "|---|---:|---:|---:|---:|---|---:|",
         ]
         for r in results:
             verdict = "met" if r.met else f"missed by {(r.target - r.ratio) / r.target:.0%}"
             lines.append(
                 f"| {describe(r.label)} | {r.mock_rps:,.0f} | {r.bare_rps:,.0f} | {r.ratio:.2f} | "
-                f"≥ {r.target:.2f} | {verdict} |"
+                f"≥ {r.target:.2f} | {verdict} | {_cpu_ratio(r)} |"
             )
     else:
         for r in results:
             verdict = "met" if r.met else "MISSED"
             lines.append(
                 f"{describe(r.label)}: {r.mock_rps:,.0f} / {r.bare_rps:,.0f} req/s = {r.ratio:.3f} "
-                f"(target >= {r.target:.2f}, {verdict})"
+                f"(target >= {r.target:.2f}, {verdict}); server CPU per request, bare / mock: {_cpu_ratio(r)}"
             )
     lines.append("")
     for r in results:
@@ -527,6 +568,10 @@ def report(results: list[ThroughputResult], *, markdown: bool = False) -> str:
         f"at most {max(r.client_cpu for r in results):.0%} of its core used in a round"
     )
     return "\n".join(lines)
+
+
+def _cpu_ratio(result: ThroughputResult) -> str:
+    return "n/a" if result.cpu_ratio is None else f"{result.cpu_ratio:.3f}"
 
 
 def main() -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +19,8 @@ import httpx
 import pytest
 
 from connector_domain.errors import DomainError
+from connector_domain.mock import server as server_module
+from connector_domain.mock._protocol import new_correlation_id
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Automatic, SimulatedClock, Store
 from tests.official_schema import checked_client
@@ -663,6 +667,83 @@ class TestTheMockStaysTheUsersOwn:
         with serving(app) as url, checked_client(url) as client:
             assert client.get("/connectors/drafts", headers={"Host": "mock.team.example:8080"}).status_code == 200
             error(client.get("/connectors/drafts", headers={"Host": "other.example"}), 400, "HostNotAllowed")
+
+
+class TestTheEdgeRemembers:
+    """What ``_Edge`` keeps between requests (the verdict on each Host) changes no answer."""
+
+    @staticmethod
+    def status(app: Any, host: bytes, server: tuple[str, int] = ("127.0.0.1", 8080)) -> int:
+        """The status *app* answers ``GET /__mock__/clock`` with, addressed to *host*, on *server*."""
+        scope = {
+            "type": "http", "method": "GET", "path": "/__mock__/clock", "raw_path": b"/__mock__/clock",
+            "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
+            "headers": [(b"host", host)], "server": server, "client": ("127.0.0.1", 5000),
+        }  # fmt: skip
+        started: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message["status"])
+
+        asyncio.run(app(scope, receive, send))
+        return started[0]
+
+    def test_a_verdict_is_per_host_and_per_listening_address(self) -> None:
+        """The same Host is judged again on another address: 10.0.0.5 is allowed where the mock listens on it."""
+        app = create_app(Store(clock=SimulatedClock(START)))
+        for _ in range(3):  # the second and third requests read the verdicts kept
+            assert self.status(app, b"127.0.0.1:8080") == 200
+            assert self.status(app, b"10.0.0.5:8080") == 400
+            assert self.status(app, b"10.0.0.5:8080", ("10.0.0.5", 8080)) == 200
+            assert self.status(app, b"attacker.example") == 400
+
+    def test_the_verdicts_kept_are_bounded(self) -> None:
+        """Thousands of Host names keep at most a thousand or so verdicts, and each answer stays right."""
+        app = create_app(Store(clock=SimulatedClock(START)))
+        for n in range(2500):
+            assert self.status(app, b"h%d.example" % n) == 400
+            assert self.status(app, b"127.0.0.%d" % (n % 250 + 1)) == 200
+        edge: Any = app.middleware_stack
+        while not isinstance(edge, server_module._Edge):
+            edge = edge.app
+        assert len(edge._verdicts) <= server_module._VERDICTS
+
+    def test_a_cancelled_read_of_the_body_is_no_timeout(self) -> None:
+        """A task cancelled while it waits for a body stays cancelled: only the mock's own deadline is a 408."""
+
+        async def main() -> None:
+            waiting = asyncio.Event()
+
+            async def receive() -> dict[str, Any]:
+                waiting.set()
+                await asyncio.sleep(3600)
+                raise AssertionError("not reached")
+
+            reading = asyncio.create_task(server_module._received_by(asyncio.get_running_loop().time() + 60, receive))
+            await waiting.wait()
+            reading.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await reading
+
+            expired = asyncio.create_task(server_module._received_by(asyncio.get_running_loop().time() + 0.01, receive))
+            with pytest.raises(server_module._TimedOut):
+                await expired
+            assert expired.cancelling() == 0
+
+        asyncio.run(main())
+
+    def test_a_new_correlation_id_is_a_random_uuid(self) -> None:
+        """``mock-`` and a version 4 UUID, a new one each time."""
+        made = {new_correlation_id().decode() for _ in range(200)}
+        assert len(made) == 200
+        for text in made:
+            assert text.startswith("mock-")
+            value = uuid.UUID(text[5:])
+            assert (str(value), value.version, value.variant) == (text[5:], 4, uuid.RFC_4122)
 
 
 class TestBodyLimit:

@@ -654,6 +654,9 @@ class _Edge:
         self.allowed_hosts = allowed_hosts
         self.max_body = max_body
         self.body_timeout = body_timeout
+        # The verdict on each Host value, per listening address: a client sends the same Host on
+        # every request, whose name is then read once. At most _VERDICTS are kept.
+        self._verdicts: dict[tuple[bytes, object], bool] = {}
 
     def _allowed(self, name: str, scope: Scope) -> bool:
         if name in self.allowed_hosts or name == "localhost":
@@ -666,13 +669,21 @@ class _Edge:
         except ValueError:
             return False
 
-    def _refusal(self, scope: Scope) -> Response | None:
-        headers = dict(scope.get("headers", []))
-        host = headers.get(b"host")
-        if host is not None and not self._allowed(_host_name(host.decode("latin-1")), scope):
+    def _host_allowed(self, host: bytes, scope: Scope) -> bool:
+        key = (host, scope.get("server"))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._allowed(_host_name(host.decode("latin-1")), scope)
+            if len(self._verdicts) >= _VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _refusal(self, scope: Scope, host: bytes | None, origin: bytes | None, length: bytes | None) -> Response | None:
+        """The answer to a request refused at the edge, by its (last) ``Host``, ``Origin`` and ``Content-Length``."""
+        if host is not None and not self._host_allowed(host, scope):
             message = "This mock answers only requests addressed to it by a name it allows (see --allowed-host)."
             return _envelope(400, "HostNotAllowed", message)
-        origin = headers.get(b"origin")
         if origin is not None:
             try:
                 origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
@@ -680,7 +691,6 @@ class _Edge:
                 origin_host = None
             if origin_host is None or not self._allowed(_host_name(origin_host), scope):
                 return _envelope(403, "CrossSiteRequestRefused", "This mock answers no request from another site.")
-        length = headers.get(b"content-length")
         if self.max_body and length is not None and (not length.isdigit() or int(length) > self.max_body):
             return self._too_large()
         return None
@@ -698,16 +708,29 @@ class _Edge:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        # One pass over the headers: the last Host, Origin and Content-Length (as a dict of them
+        # would keep), and the first usable X-Correlation-ID.
+        host = origin = length = correlation = None
+        for name, value in scope.get("headers", ()):
+            if name == b"host":
+                host = value
+            elif name == _CORRELATION:
+                if correlation is None and value and len(value) <= 256:
+                    correlation = bytes(value)
+            elif name == b"content-length":
+                length = value
+            elif name == b"origin":
+                origin = value
+        if correlation is None:
+            correlation = new_correlation_id()
+        refusal = self._refusal(scope, host, origin, length)
         if refusal is not None:
-            correlation = _correlation_id(scope)
             refusal.headers["X-Correlation-ID"] = correlation.decode("latin-1")
             await refusal(scope, receive, send)
             return
         path: str = scope["path"]
         if len(path) > 1 and path.endswith("/") and not path.endswith("//"):
             scope = {**scope, "path": path[:-1], "raw_path": None}  # one slash; "//" stays, a 404
-        correlation = _correlation_id(scope)
         started = False
         received = 0
         deadline: float | None = None  # of the body, from the first read
@@ -720,11 +743,7 @@ class _Edge:
             else:
                 if deadline is None:
                     deadline = asyncio.get_running_loop().time() + self.body_timeout
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        message = await receive()
-                except TimeoutError:
-                    raise _TimedOut from None
+                message = await _received_by(deadline, receive)
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if self.max_body and received > self.max_body:
@@ -763,6 +782,34 @@ class _Edge:
             await answer(scope, receive, send_with_id)
 
 
+async def _received_by(deadline: float, receive: Receive) -> Message:
+    """``await receive()``, or ``_TimedOut`` when the loop's time passes *deadline* first.
+
+    ``asyncio.timeout_at``'s rule (a cancellation of the task's own is not
+    taken for the deadline), with one timer and no context manager: a body
+    is read under it on every request that has one.
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    cancelling = task.cancelling()
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_at(deadline, expire)
+    try:
+        return await receive()
+    except asyncio.CancelledError:
+        if expired and task.uncancel() <= cancelling:
+            raise _TimedOut from None
+        raise
+    finally:
+        timer.cancel()
+
+
 class _TooLarge(Exception):
     """A body passed the mock's limit while it was being read."""
 
@@ -788,14 +835,8 @@ def _host_name(host: str) -> str:
 
 
 _CORRELATION: Final = b"x-correlation-id"
+_VERDICTS: Final = 1024
 _log: Final = logging.getLogger("connector_domain.mock")
-
-
-def _correlation_id(scope: Scope) -> bytes:
-    for name, value in scope.get("headers", []):
-        if name == _CORRELATION and value and len(value) <= 256:
-            return bytes(value)
-    return new_correlation_id()
 
 
 def serve(
