@@ -119,6 +119,19 @@ async def _read(request: Request, cls: type[T]) -> T:
     return codec.loads(await request.body(), cls)
 
 
+#: Where ``_secured`` keeps who a request acts as, in its ASGI scope: (project key, ProjectIdentifier).
+_IDENTITY: Final = "connector_domain.identity"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """The first value of the header *name* (in lower case), as ``request.headers.get`` reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            text: str = value.decode("latin-1")
+            return text
+    return None
+
+
 def _id(request: Request) -> str | InvalidPathParam:
     """The ``{id}`` of the path; ``key=`` with nothing after it is an empty key, not an id."""
     id: str = request.path_params["id"]
@@ -257,16 +270,16 @@ def create_app(
 
     def _caller(request: Request) -> str:
         """The ProjectIdentifier the request acts as (settled by ``_secured`` before the handler runs)."""
-        identifier: str = request.state.caller
+        identifier: str = request.scope[_IDENTITY][1]
         return identifier
 
     def _author(request: Request) -> str:
         """The ``userId`` a certification comment of the request records: the caller's project key."""
-        key: str = request.state.project
+        key: str = request.scope[_IDENTITY][0]
         return author if key == project else key
 
     def _identify(request: Request, trait: Trait) -> DomainError | None:
-        """Who *request* acts as, set on its state; or the refusal of a caller who may not (401, 403).
+        """Who *request* acts as, kept in its scope; or the refusal of a caller who may not (401, 403).
 
         Without ``auth``, a token this mock issued names the project, else the
         path's ``{projectKey}``, else the default project; with ``auth``, a
@@ -274,7 +287,8 @@ def create_app(
         *trait*. Deployments belong to their path's project: a token of
         another one is refused, with ``auth`` or without.
         """
-        grant = tokens.grant(request.headers.get("authorization"))
+        authorization = _header(request.scope, b"authorization")
+        grant = None if authorization is None else tokens.grant(authorization)
         if auth and grant is None:
             return AuthenticationError()
         path_project: str | None = request.path_params.get("project")
@@ -283,8 +297,7 @@ def create_app(
             return AuthorizationError()
         if auth and grant is not None and not allows(grant.scopes, trait, caller):
             return AuthorizationError()
-        request.state.project = caller
-        request.state.caller = f"{region}:{caller}"
+        request.scope[_IDENTITY] = (caller, f"{region}:{caller}")  # its project key, its ProjectIdentifier
         return None
 
     def _secured(method: str, template: str, handler: _Endpoint) -> Route:
@@ -559,15 +572,19 @@ def create_app(
             return answer
         return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
 
+    # The router tries these in order, and the first whose path and method match answers: the reads
+    # and updates of one draft, the most frequent requests, come first. Where two paths match one
+    # request's path, the more particular comes first: key={key} before {ID}, /connectors/drafts and
+    # /connectors/search before /connectors/{ID}, and /connectors/{ID} before /{projectKey}/deployments.
     routes = [
-        _secured("GET", "/connectors/drafts", query),
-        _secured("POST", "/connectors/drafts", create),
         _secured("GET", "/connectors/drafts/key={key}", get_by_key),
         _secured("POST", "/connectors/drafts/key={key}", update_by_key),
         _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
         _secured("GET", "/connectors/drafts/{ID}", get),
         _secured("POST", "/connectors/drafts/{ID}", update),
         _secured("DELETE", "/connectors/drafts/{ID}", delete),
+        _secured("GET", "/connectors/drafts", query),
+        _secured("POST", "/connectors/drafts", create),
         _secured("GET", "/connectors/search", search),
         _secured("GET", "/connectors/key={key}", connector_by_key),
         _secured("GET", "/connectors/{ID}", connector),
