@@ -127,6 +127,10 @@ class ThroughputResult:
     # The bare handler's server CPU time per request over the mock's (medians of the rounds): the same
     # comparison as ratio, blind to time the server's core gave to other work; None where unread.
     cpu_ratio: float | None = None
+    # The share of the wall time each server's process was on its core (its CPU time over the counted
+    # window, medians of the rounds): near 1, it was the bottleneck; None where unread.
+    mock_busy: float | None = None
+    bare_busy: float | None = None
 
     @property
     def met(self) -> bool:
@@ -508,9 +512,11 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
         bare_rps = statistics.median(r.rps for r in bares)
         mock_cpus = [r.server_cpu for r in mocks if r.server_cpu]
         bare_cpus = [r.server_cpu for r in bares if r.server_cpu]
-        cpu_ratio = None
+        cpu_ratio = mock_busy = bare_busy = None
         if len(mock_cpus) == len(mocks) and len(bare_cpus) == len(bares):
             cpu_ratio = statistics.median(bare_cpus) / statistics.median(mock_cpus)
+            mock_busy = statistics.median(r.rps * (r.server_cpu or 0) for r in mocks)
+            bare_busy = statistics.median(r.rps * (r.server_cpu or 0) for r in bares)
         results.append(
             ThroughputResult(
                 label=label,
@@ -523,6 +529,8 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
                 client_cpu=max(r.cpu for r in (*mocks, *bares)),
                 client_capacity=capacity,
                 cpu_ratio=cpu_ratio,
+                mock_busy=mock_busy,
+                bare_busy=bare_busy,
             )
         )
     return results
@@ -562,6 +570,9 @@ def report(results: list[ThroughputResult], *, markdown: bool = False) -> str:
             f"{r.label} rounds (req/s): mock {', '.join(f'{x:,.0f}' for x in r.mock_rounds)}; "
             f"bare {', '.join(f'{x:,.0f}' for x in r.bare_rounds)}"
         )
+    for r in results:
+        if r.mock_busy is not None and r.bare_busy is not None:
+            lines.append(f"{r.label}: servers busy {r.mock_busy:.0%} (mock) and {r.bare_busy:.0%} (bare) of the time")
     first = results[0]
     lines.append(
         f"load generator: {first.client_capacity:,.0f} req/s against a trivial responder; "
