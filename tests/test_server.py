@@ -310,6 +310,19 @@ class TestErrorEnvelopes:
         assert "key" in body["errors"][0]["detailedErrorMessage"]
         error(client.get("/connectors/key="), 400, "InvalidPathParam")
 
+    def test_a_key_path_is_read_by_key_and_an_id_like_a_key_by_id(self, client: httpx.Client) -> None:
+        """key=K names the draft whose key is K, by every method; ids that merely start like one are ids."""
+        id = created(client)["id"]
+        assert client.get("/connectors/drafts/key=my-connector").json()["id"] == id
+        assert act(client, "key=my-connector", 1, {"action": "setName", "name": "By key"}).json()["id"] == id
+        for path in ("/connectors/drafts/key=nope", "/connectors/drafts/key=nope/"):
+            assert "key 'nope'" in error(client.get(path), 404, "ResourceNotFound")["message"]
+        for path in ("/connectors/drafts/keyless", "/connectors/drafts/key", "/connectors/drafts/KEY=x"):
+            assert "ID '" in error(client.get(path), 404, "ResourceNotFound")["message"]
+        answer = client.put("/connectors/drafts/key=my-connector")
+        assert error(answer, 405, "MethodNotAllowed") and answer.headers["allow"] == "DELETE, GET, HEAD, POST"
+        assert client.delete("/connectors/drafts/key=my-connector").json()["id"] == id
+
 
 class TestMockEndpoints:
     @pytest.mark.parametrize(

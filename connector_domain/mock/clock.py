@@ -41,7 +41,7 @@ class SimulatedClock:
         """The current time, in UTC."""
         with self._lock:
             base = system_time() if self._start is None else self._start
-            return base + self._offset
+            return base + self._offset if self._offset else base
 
     def advance(self, delta: timedelta | float) -> datetime:
         """Move the clock forward by *delta* (a timedelta, or seconds); returns the new time."""

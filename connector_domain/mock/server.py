@@ -52,6 +52,7 @@ from typing import Any, Final, TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -117,6 +118,19 @@ def _answer(
 async def _read(request: Request, cls: type[T]) -> T:
     """The request's body as a *cls*; ``codec.InvalidInput`` for malformed JSON or a wrong shape."""
     return codec.loads(await request.body(), cls)
+
+
+class _DraftId(StringConvertor):
+    """The ``{id}`` of a draft's path: any segment but a non-empty ``key=...`` (the key routes' own).
+
+    ``key=`` alone is an id, which ``_id`` refuses as an empty key.
+    """
+
+    regex = "(?!key=[^/])[^/]+"
+
+
+_DRAFT_ID: Final = "connector_domain_draft_id"
+register_url_convertor(_DRAFT_ID, _DraftId())
 
 
 #: Where ``_secured`` keeps who a request acts as, in its ASGI scope: (project key, ProjectIdentifier).
@@ -303,7 +317,8 @@ def create_app(
     def _secured(method: str, template: str, handler: _Endpoint) -> Route:
         """The route of the reference's *method* *template*, behind the check of its trait (``authorization``)."""
         trait = ENDPOINTS[(method, template)]
-        path = template.replace("{ID}", "{id}").replace("{projectKey}", "{project}")
+        path = template.replace("/drafts/{ID}", "/drafts/{id:" + _DRAFT_ID + "}")
+        path = path.replace("{ID}", "{id}").replace("{projectKey}", "{project}")
 
         async def endpoint(request: Request) -> Response:
             refused = _identify(request, trait)
@@ -573,16 +588,17 @@ def create_app(
         return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
 
     # The router tries these in order, and the first whose path and method match answers: the reads
-    # and updates of one draft, the most frequent requests, come first. Where two paths match one
-    # request's path, the more particular comes first: key={key} before {ID}, /connectors/drafts and
-    # /connectors/search before /connectors/{ID}, and /connectors/{ID} before /{projectKey}/deployments.
+    # and updates of one draft, the most frequent requests, come first. A draft's {ID} takes no
+    # non-empty key= (_DRAFT_ID), which its key={key} routes take. Where two paths match one
+    # request's path, the more particular comes first: /connectors/drafts and /connectors/search
+    # before /connectors/{ID}, and /connectors/{ID} before /{projectKey}/deployments.
     routes = [
-        _secured("GET", "/connectors/drafts/key={key}", get_by_key),
-        _secured("POST", "/connectors/drafts/key={key}", update_by_key),
-        _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
         _secured("GET", "/connectors/drafts/{ID}", get),
         _secured("POST", "/connectors/drafts/{ID}", update),
         _secured("DELETE", "/connectors/drafts/{ID}", delete),
+        _secured("GET", "/connectors/drafts/key={key}", get_by_key),
+        _secured("POST", "/connectors/drafts/key={key}", update_by_key),
+        _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
         _secured("GET", "/connectors/drafts", query),
         _secured("POST", "/connectors/drafts", create),
         _secured("GET", "/connectors/search", search),
