@@ -4,7 +4,7 @@ Run from the repository root::
 
     python benchmarks/throughput.py [--rounds 5] [--seconds 3] [--connections 16]
 
-or import it (``benchmarks/compare.py`` prints these ratios beside its own)::
+or import it, to print these ratios beside another benchmark's (``benchmarks/`` on ``sys.path``)::
 
     from throughput import measure
     for row in measure(rounds=5, seconds=3.0, connections=16):
@@ -53,22 +53,34 @@ outstanding request per connection, prebuilt request bytes, each response
 read by its ``Content-Length`` and its status checked), bounded in time:
 each round opens its connections, warms up for a quarter of a second, counts
 the responses completed in ``--seconds``, then stops sending and reads what
-is in flight. That it is not the bottleneck is checked twice in every run:
+is in flight. That it is not the bottleneck is checked in every run:
 
 - before the rounds, it runs one round against a trivial responder (an
   asyncio protocol on the server's core that answers each request with
   prebuilt bytes, no HTTP parsing): what it reaches there is what the client
-  can drive, and is printed beside the bare handler's rate; and
+  can drive, printed beside the bare handler's rate (``client_capacity``;
+  three times the bare handler's rate or more on the machine of
+  ``docs/performance.md``);
 - during every round, the client's CPU time over the wall time (the share of
-  its core it used) is recorded; well below 1, the client was waiting on the
-  server. Both are in each ``ThroughputResult``.
+  its core it used) is recorded (``client_cpu``); well below 1, the client
+  was waiting on the server;
+- and the share of the wall time each server was on its core
+  (``mock_busy``, ``bare_busy``, from ``/proc``).
+
+With 16 connections the servers are busy most of the time, not all of it
+(the bare handler, the faster one, a little less: each connection has one
+request outstanding, and a server that answers faster waits more often for
+the next); with more connections (``--connections 64``) both are busy
+nearly all the time, each request costs both a little less, and the ratio
+is a little lower: ``cpu_ratio`` below is the measure that does not depend
+on it.
 
 Beside the ratio of requests a second, each row has ``cpu_ratio``: the
 server's CPU time per request (user and system, read from ``/proc`` over the
 counted window), bare over mock, medians of the rounds. It compares the
 same thing, but time the server's core gave to other processes (a shared
 machine) does not move it; where the two ratios disagree, the machine was
-busy.
+busy, or a server waited for requests.
 
 Nothing is sent anywhere but 127.0.0.1, and every loop is bounded in time.
 """

@@ -791,7 +791,8 @@ class _Edge:
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != _CORRELATION]
-                message = {**message, "headers": [*headers, (_CORRELATION, correlation)]}
+                headers.append((_CORRELATION, correlation))
+                message = {**message, "headers": headers}
             await send(message)
 
         try:
@@ -818,9 +819,9 @@ class _Edge:
 async def _received_by(deadline: float, receive: Receive) -> Message:
     """``await receive()``, or ``_TimedOut`` when the loop's time passes *deadline* first.
 
-    ``asyncio.timeout_at``'s rule (a cancellation of the task's own is not
-    taken for the deadline), with one timer and no context manager: a body
-    is read under it on every request that has one.
+    ``asyncio.timeout_at``'s rule (a cancellation that comes from elsewhere
+    stays a cancellation), with one timer and no context manager: a body is
+    read under it on every request that has one.
     """
     task = asyncio.current_task()
     assert task is not None
