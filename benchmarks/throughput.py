@@ -92,7 +92,7 @@ import asyncio
 import json
 import multiprocessing
 import os
-import resource
+import resource  # getrusage: the load generator's CPU time
 import selectors
 import socket
 import statistics
@@ -345,9 +345,9 @@ def _create(port: int) -> _Resource:
     status, stored = _exchange(port, "GET", f"/connectors/drafts/{id}")
     if status != 200:
         raise RuntimeError(f"reading the draft: {status} {stored[:200]!r}")
-    resource = json.loads(stored)
-    action = {"action": "setName", "name": resource["name"]}
-    update = json.dumps({"version": resource["version"], "actions": [action]}).encode()
+    read = json.loads(stored)
+    action = {"action": "setName", "name": read["name"]}
+    update = json.dumps({"version": read["version"], "actions": [action]}).encode()
     update_status, answer = _exchange(port, "POST", f"/connectors/drafts/{id}", update)
     if update_status // 100 != 2 or answer != stored:
         raise RuntimeError(f"the no-op update changed the resource or failed: {update_status} {answer[:200]!r}")
@@ -496,17 +496,17 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
         raise ValueError("rounds and connections must be at least 1, and seconds positive")
     server_core, client_core = _cores()
     with _started("mock", server_core) as mock:
-        resource = _create(mock.port)
+        staged = _create(mock.port)
         with (
-            _started("bare", server_core, resource.stored, resource.update_status) as bare,
-            _started("trivial", server_core, resource.stored) as trivial,
+            _started("bare", server_core, staged.stored, staged.update_status) as bare,
+            _started("trivial", server_core, staged.stored) as trivial,
             _pinned(client_core),
         ):
-            path = f"/connectors/drafts/{resource.id}"
+            path = f"/connectors/drafts/{staged.id}"
             capacity = _load(trivial, _get_request(trivial.port, path), 200, connections, seconds).rps
             rows: list[tuple[str, int, Callable[[int], bytes]]] = [
                 ("GET", 200, partial(_get_request, path=path)),
-                ("no-op update", resource.update_status, partial(_post_request, path=path, body=resource.update)),
+                ("no-op update", staged.update_status, partial(_post_request, path=path, body=staged.update)),
             ]
             measured: dict[str, tuple[list[_Round], list[_Round]]] = {label: ([], []) for label, _, _ in rows}
             for _ in range(rounds):
@@ -515,7 +515,7 @@ def measure(rounds: int = 5, seconds: float = 3.0, connections: int = 16) -> lis
                     mocks.append(_load(mock, request(mock.port), status, connections, seconds))
                     bares.append(_load(bare, request(bare.port), status, connections, seconds))
         status, after = _exchange(mock.port, "GET", path)
-        if status != 200 or after != resource.stored:
+        if status != 200 or after != staged.stored:
             raise RuntimeError("the no-op updates changed the resource")
     results = []
     for label, _status, _request in rows:
