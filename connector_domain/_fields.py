@@ -97,6 +97,9 @@ class WrongTypeError(TypeError, ValueError):
 
 def utc_millisecond(value: datetime) -> datetime:
     """*value* in UTC, to the millisecond, as the API keeps datetimes; ValueError unless aware."""
+    if type(value) is datetime and value.tzinfo is UTC:  # a clock's reading, already in UTC: the common case
+        microsecond = value.microsecond
+        return value if microsecond % 1000 == 0 else value.replace(microsecond=microsecond // 1000 * 1000)
     if not isinstance(value, datetime):
         raise WrongTypeError(f"expected an aware datetime, got {value!r}")
     if value.utcoffset() is None:

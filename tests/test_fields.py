@@ -39,7 +39,7 @@ from connector_domain import (
     Unlist,
     codec,
 )
-from connector_domain._fields import WrongTypeError, checked, typed
+from connector_domain._fields import WrongTypeError, checked, typed, utc_millisecond
 from connector_domain.access import connector_snapshot
 from connector_domain.deployment import (
     Deployment,
@@ -285,3 +285,18 @@ class TestTheTransformer:
         with pytest.raises(WrongTypeError):
             cls(field="3")
         assert seen == [3]
+
+
+@given(st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=2)), timezone(timedelta(0))])))
+def test_utc_millisecond_is_the_instant_in_utc_cut_to_the_millisecond(value: datetime) -> None:
+    """Already in UTC (the clocks' case, read without converting) or not, the same instant, in UTC, to the ms."""
+    result = utc_millisecond(value)
+    expected = value.astimezone(UTC)
+    expected = expected.replace(microsecond=expected.microsecond // 1000 * 1000)
+    assert result == expected and result.tzinfo is UTC
+    assert utc_millisecond(result) == result
+
+
+def test_utc_millisecond_refuses_a_naive_datetime() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        utc_millisecond(datetime(2024, 1, 1))

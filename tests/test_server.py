@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +18,9 @@ from typing import Any
 import httpx
 import pytest
 
+from connector_domain.errors import DomainError
+from connector_domain.mock import server as server_module
+from connector_domain.mock._protocol import new_correlation_id
 from connector_domain.mock.server import create_app, serving
 from connector_domain.mock.store import Automatic, SimulatedClock, Store
 from tests.official_schema import checked_client
@@ -305,6 +310,19 @@ class TestErrorEnvelopes:
         assert "key" in body["errors"][0]["detailedErrorMessage"]
         error(client.get("/connectors/key="), 400, "InvalidPathParam")
 
+    def test_a_key_path_is_read_by_key_and_an_id_like_a_key_by_id(self, client: httpx.Client) -> None:
+        """key=K names the draft whose key is K, by every method; ids that merely start like one are ids."""
+        id = created(client)["id"]
+        assert client.get("/connectors/drafts/key=my-connector").json()["id"] == id
+        assert act(client, "key=my-connector", 1, {"action": "setName", "name": "By key"}).json()["id"] == id
+        for path in ("/connectors/drafts/key=nope", "/connectors/drafts/key=nope/"):
+            assert "key 'nope'" in error(client.get(path), 404, "ResourceNotFound")["message"]
+        for path in ("/connectors/drafts/keyless", "/connectors/drafts/key", "/connectors/drafts/KEY=x"):
+            assert "ID '" in error(client.get(path), 404, "ResourceNotFound")["message"]
+        answer = client.put("/connectors/drafts/key=my-connector")
+        assert error(answer, 405, "MethodNotAllowed") and answer.headers["allow"] == "DELETE, GET, HEAD, POST"
+        assert client.delete("/connectors/drafts/key=my-connector").json()["id"] == id
+
 
 class TestMockEndpoints:
     @pytest.mark.parametrize(
@@ -401,6 +419,53 @@ class TestAutomaticSimulation:
             assert client.get(f"/connectors/drafts/{bad}").json()["status"] == "Failed"
             assert client.get("/__mock__/clock").json() == {"now": "2024-01-01T00:01:02.000Z"}
             error(client.post("/__mock__/clock", json={"seconds": -1}), 400, "InvalidJsonInput")
+
+
+def test_a_read_answers_the_text_of_the_current_version() -> None:
+    """A GET answers, byte for byte, the current resource's JSON: never a text kept from before a change.
+
+    The server answers with text written once per version; each change here
+    (an update, a delivered event, an automatic event that a clock advance
+    makes due, a delete and a create under the same key) is followed by reads
+    whose bodies must be what encoding the store's resource gives now.
+    """
+    clock = SimulatedClock(START)
+    store = Store(clock=clock, simulation=Automatic())
+    with serving(create_app(store)) as url, checked_client(url) as client:
+
+        def now(id: str) -> bytes:
+            current = store.get(id)
+            assert not isinstance(current, DomainError), current
+            return json.dumps(current.to_wire(), separators=(",", ":"), ensure_ascii=False).encode()
+
+        def read(id: str) -> bytes:
+            answer = client.get(f"/connectors/drafts/{id}")
+            assert answer.status_code == 200, answer.text
+            assert answer.content == client.get("/connectors/drafts/key=my-connector").content == now(id)
+            return answer.content
+
+        id = created(client, name="Ünïcode ✓")["id"]
+        first = read(id)
+        renamed = act(client, id, 1, {"action": "setName", "name": "Renamed"})
+        assert renamed.status_code == 201 and renamed.content == read(id) != first
+        unchanged = act(client, id, 2, {"action": "setName", "name": "Renamed"})
+        assert unchanged.content == renamed.content == read(id)
+        assert act(client, id, 2, {"action": "updatePreviewable"}).status_code == 201
+        pending = read(id)
+        granted = deliver(client, id, "PreviewGranted").content
+        assert granted == read(id) != pending
+        assert (
+            act(client, id, json.loads(granted)["version"], {"action": "publish", "certification": False}).status_code
+            == 201
+        )
+        processing = read(id)
+        assert client.post("/__mock__/clock", json={"seconds": 60}).status_code == 200
+        published = read(id)  # the automatic PublishingSucceeded, applied by this read
+        assert published != processing and json.loads(published)["status"] == "Published"
+        assert client.delete(f"/connectors/drafts/{id}").content == published
+        error(client.get(f"/connectors/drafts/{id}"), 404, "ResourceNotFound")
+        again = created(client, name="Ünïcode ✓")["id"]
+        assert read(again) != first
 
 
 def test_no_update_is_lost_under_concurrent_writers(client: httpx.Client, server: tuple[str, SimulatedClock]) -> None:
@@ -615,6 +680,83 @@ class TestTheMockStaysTheUsersOwn:
         with serving(app) as url, checked_client(url) as client:
             assert client.get("/connectors/drafts", headers={"Host": "mock.team.example:8080"}).status_code == 200
             error(client.get("/connectors/drafts", headers={"Host": "other.example"}), 400, "HostNotAllowed")
+
+
+class TestTheEdgeRemembers:
+    """What ``_Edge`` keeps between requests (the verdict on each Host) changes no answer."""
+
+    @staticmethod
+    def status(app: Any, host: bytes, server: tuple[str, int] = ("127.0.0.1", 8080)) -> int:
+        """The status *app* answers ``GET /__mock__/clock`` with, addressed to *host*, on *server*."""
+        scope = {
+            "type": "http", "method": "GET", "path": "/__mock__/clock", "raw_path": b"/__mock__/clock",
+            "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
+            "headers": [(b"host", host)], "server": server, "client": ("127.0.0.1", 5000),
+        }  # fmt: skip
+        started: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message["status"])
+
+        asyncio.run(app(scope, receive, send))
+        return started[0]
+
+    def test_a_verdict_is_per_host_and_per_listening_address(self) -> None:
+        """The same Host is judged again on another address: 10.0.0.5 is allowed where the mock listens on it."""
+        app = create_app(Store(clock=SimulatedClock(START)))
+        for _ in range(3):  # the second and third requests read the verdicts kept
+            assert self.status(app, b"127.0.0.1:8080") == 200
+            assert self.status(app, b"10.0.0.5:8080") == 400
+            assert self.status(app, b"10.0.0.5:8080", ("10.0.0.5", 8080)) == 200
+            assert self.status(app, b"attacker.example") == 400
+
+    def test_the_verdicts_kept_are_bounded(self) -> None:
+        """Thousands of Host names keep at most a thousand or so verdicts, and each answer stays right."""
+        app = create_app(Store(clock=SimulatedClock(START)))
+        for n in range(2500):
+            assert self.status(app, b"h%d.example" % n) == 400
+            assert self.status(app, b"127.0.0.%d" % (n % 250 + 1)) == 200
+        edge: Any = app.middleware_stack
+        while not isinstance(edge, server_module._Edge):
+            edge = edge.app
+        assert len(edge._verdicts) <= server_module._VERDICTS
+
+    def test_a_cancelled_read_of_the_body_is_no_timeout(self) -> None:
+        """A task cancelled while it waits for a body stays cancelled: only the mock's own deadline is a 408."""
+
+        async def main() -> None:
+            waiting = asyncio.Event()
+
+            async def receive() -> dict[str, Any]:
+                waiting.set()
+                await asyncio.sleep(3600)
+                raise AssertionError("not reached")
+
+            reading = asyncio.create_task(server_module._received_by(asyncio.get_running_loop().time() + 60, receive))
+            await waiting.wait()
+            reading.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await reading
+
+            expired = asyncio.create_task(server_module._received_by(asyncio.get_running_loop().time() + 0.01, receive))
+            with pytest.raises(server_module._TimedOut):
+                await expired
+            assert expired.cancelling() == 0
+
+        asyncio.run(main())
+
+    def test_a_new_correlation_id_is_a_random_uuid(self) -> None:
+        """``mock-`` and a version 4 UUID, a new one each time."""
+        made = {new_correlation_id().decode() for _ in range(200)}
+        assert len(made) == 200
+        for text in made:
+            assert text.startswith("mock-")
+            value = uuid.UUID(text[5:])
+            assert (str(value), value.version, value.variant) == (text[5:], 4, uuid.RFC_4122)
 
 
 class TestBodyLimit:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -37,7 +39,7 @@ from connector_domain import (
     codec,
     create,
 )
-from connector_domain.events import CertificationPassed, CertificationStarted
+from connector_domain.events import CertificationPassed, CertificationStarted, PreviewGranted
 from connector_domain.mock.simulation import PREVIEW, STATUS, Schedule, answer
 from connector_domain.mock.store import Automatic, Manual, Page, SimulatedClock, Store, Stored
 
@@ -620,6 +622,51 @@ class TestSimulation:
         after = datetime.now(UTC)
         assert moved.tzinfo is not None and moved.utcoffset() == timedelta(0)
         assert before + timedelta(days=1) <= moved <= after + timedelta(days=1)
+
+
+def _text(stored: Stored[Any]) -> bytes:
+    """The JSON text of *stored*'s wire form, written now: what ``Stored.json()`` must equal."""
+    return json.dumps(stored.to_wire(), separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class TestJsonText:
+    """``Stored.json()``, the text the server answers with, written once per version and kept."""
+
+    def test_each_change_has_the_text_of_its_own_version(self) -> None:
+        """The text is the current wire form's after an update, an event, an automatic event and a delete."""
+        store, clock = make_store(simulation=Automatic())
+        id = ok(store.create(draft(key="kk", name="Ünïcode ✓"))).resource.id
+        first = ok(store.get(id))
+        assert first.json() == _text(first) and "Ünïcode ✓".encode() in first.json()
+        assert first.json() is first.json()  # written once
+        renamed = ok(update(store, id, SetName(name="Renamed")))
+        assert renamed.json() == _text(renamed) != first.json()
+        assert ok(store.get(id)).json() == renamed.json()
+        assert first.json() == _text(first)  # an old version keeps its own text
+        processing = ok(update(store, id, Publish(certification=False)))
+        assert b'"status":"Processing"' in ok(store.get(id)).json()
+        clock.advance(60)  # the automatic PublishingSucceeded is due: this read applies it
+        published = ok(store.get(id))
+        assert published.resource.status is not processing.resource.status
+        assert published.json() == _text(published) != processing.json()
+        pending = ok(update(store, id, UpdatePreviewable()))
+        assert b'"isPreviewable":"pending"' in ok(store.get(id)).json()
+        granted = ok(store.deliver(id, PreviewGranted()))  # before the automatic one: the clock stands still
+        assert ok(store.get(id)).json() == granted.json() == _text(granted) != pending.json()
+        assert b'"isPreviewable":"true"' in granted.json()
+        assert ok(store.delete(id)).json() == granted.json()
+        assert isinstance(store.get(id), ResourceNotFound)
+        again = ok(store.create(draft(key="kk", name="Ünïcode ✓")))
+        assert ok(store.get_by_key("kk")).json() == _text(again) != first.json()  # another id, another time
+
+    def test_the_text_is_no_part_of_equality(self) -> None:
+        """A Stored whose text was written equals one whose text was not."""
+        store, _ = make_store()
+        id = ok(store.create(draft())).resource.id
+        one = ok(store.get(id))
+        two = attrs.evolve(one)
+        one.json()
+        assert one == two and "json" not in repr(one)
 
 
 class TestAnswer:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
+import json
 import operator
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -67,7 +68,9 @@ class Stored(Generic[R]):
     ``record`` is ``codec.to_record(resource)`` plus ``createdAt`` and
     ``lastModifiedAt``, computed once per change; it is shared, not copied:
     read it, never mutate it. ``sequence`` is the position in creation order,
-    which sorting keeps among equal values.
+    which sorting keeps among equal values. ``json()``, the JSON text the
+    server answers with, is written at the first read and kept: a change
+    makes a new ``Stored``, so the text of one never goes stale.
     """
 
     resource: R
@@ -75,6 +78,7 @@ class Stored(Generic[R]):
     created_at: datetime
     last_modified_at: datetime
     sequence: int
+    _json: bytes | None = attrs.field(default=None, init=False, repr=False, eq=False)
 
     @classmethod
     def of(cls, resource: R, *, created_at: datetime, at: datetime, sequence: int) -> Stored[R]:
@@ -90,6 +94,26 @@ class Stored(Generic[R]):
         A new dictionary; the values inside it are shared with the store.
         """
         return codec.wire_of_record(self.record)
+
+    def json(self) -> bytes:
+        """``to_wire()`` as compact JSON text in UTF-8 (``_json_bytes``), written once and kept.
+
+        Two threads reading it first may both write it; they write the same bytes.
+        """
+        text = self._json
+        if text is None:
+            text = _json_bytes(self.to_wire())
+            object.__setattr__(self, "_json", text)  # a cache: frozen for every field that is data
+        return text
+
+
+def _json_bytes(data: Any) -> bytes:
+    """*data* as the server writes a JSON body: compact, non-ASCII characters as UTF-8, no NaN.
+
+    Byte for byte what Starlette's ``JSONResponse`` writes, so that an answer
+    served from ``Stored.json()`` is the one an encoding per request gave.
+    """
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
 
 
 @attrs.frozen(kw_only=True)

@@ -52,6 +52,7 @@ from typing import Any, Final, TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -88,9 +89,25 @@ def _envelope(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(error_body(status, code, message), status)
 
 
+class _JSON(Response):
+    """A response of JSON text written already: the headers ``JSONResponse`` gives it, without encoding again."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.status_code = status_code
+        self.background = None
+        self.body = body
+        # init_headers' own: content-length unless the status has no body, then content-type.
+        length = [] if status_code < 200 or status_code in (204, 304) else [(b"content-length", b"%d" % len(body))]
+        self.raw_headers = [*length, (b"content-type", b"application/json")]
+
+
 def _answer(
     result: Stored[Any] | Page[Any] | DeploymentLogCursorPagedQueryResponse | DomainError, status: int = 200
-) -> JSONResponse:
+) -> Response:
+    if isinstance(result, Stored):
+        return _JSON(result.json(), status)  # its text, written at the first answer of this version
     if isinstance(result, DomainError):
         return JSONResponse(codec.error_response(result), result.status_code)
     if isinstance(result, DeploymentLogCursorPagedQueryResponse):
@@ -101,6 +118,32 @@ def _answer(
 async def _read(request: Request, cls: type[T]) -> T:
     """The request's body as a *cls*; ``codec.InvalidInput`` for malformed JSON or a wrong shape."""
     return codec.loads(await request.body(), cls)
+
+
+class _DraftId(StringConvertor):
+    """The ``{id}`` of a draft's path: any segment but a non-empty ``key=...`` (the key routes' own).
+
+    ``key=`` alone is an id, which ``_id`` refuses as an empty key.
+    """
+
+    regex = "(?!key=[^/])[^/]+"
+
+
+_DRAFT_ID: Final = "connector_domain_draft_id"
+register_url_convertor(_DRAFT_ID, _DraftId())
+
+
+#: Where ``_secured`` keeps who a request acts as, in its ASGI scope: (project key, ProjectIdentifier).
+_IDENTITY: Final = "connector_domain.identity"
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    """The first value of the header *name* (in lower case), as ``request.headers.get`` reads it."""
+    for key, value in scope["headers"]:
+        if key == name:
+            text: str = value.decode("latin-1")
+            return text
+    return None
 
 
 def _id(request: Request) -> str | InvalidPathParam:
@@ -165,7 +208,7 @@ def _date_param(params: QueryParams, name: str, problems: list[str]) -> datetime
     return value
 
 
-def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> JSONResponse:
+def _answer_query(result: Page[Any] | InvalidQueryParam, problems: list[str]) -> Response:
     """*result* of a read whose parameters the server parsed, with *problems* it found first.
 
     The store checks ranges, sorts and types; the server, the syntax. Both
@@ -241,16 +284,16 @@ def create_app(
 
     def _caller(request: Request) -> str:
         """The ProjectIdentifier the request acts as (settled by ``_secured`` before the handler runs)."""
-        identifier: str = request.state.caller
+        identifier: str = request.scope[_IDENTITY][1]
         return identifier
 
     def _author(request: Request) -> str:
         """The ``userId`` a certification comment of the request records: the caller's project key."""
-        key: str = request.state.project
+        key: str = request.scope[_IDENTITY][0]
         return author if key == project else key
 
     def _identify(request: Request, trait: Trait) -> DomainError | None:
-        """Who *request* acts as, set on its state; or the refusal of a caller who may not (401, 403).
+        """Who *request* acts as, kept in its scope; or the refusal of a caller who may not (401, 403).
 
         Without ``auth``, a token this mock issued names the project, else the
         path's ``{projectKey}``, else the default project; with ``auth``, a
@@ -258,7 +301,8 @@ def create_app(
         *trait*. Deployments belong to their path's project: a token of
         another one is refused, with ``auth`` or without.
         """
-        grant = tokens.grant(request.headers.get("authorization"))
+        authorization = _header(request.scope, b"authorization")
+        grant = None if authorization is None else tokens.grant(authorization)
         if auth and grant is None:
             return AuthenticationError()
         path_project: str | None = request.path_params.get("project")
@@ -267,14 +311,14 @@ def create_app(
             return AuthorizationError()
         if auth and grant is not None and not allows(grant.scopes, trait, caller):
             return AuthorizationError()
-        request.state.project = caller
-        request.state.caller = f"{region}:{caller}"
+        request.scope[_IDENTITY] = (caller, f"{region}:{caller}")  # its project key, its ProjectIdentifier
         return None
 
     def _secured(method: str, template: str, handler: _Endpoint) -> Route:
         """The route of the reference's *method* *template*, behind the check of its trait (``authorization``)."""
         trait = ENDPOINTS[(method, template)]
-        path = template.replace("{ID}", "{id}").replace("{projectKey}", "{project}")
+        path = template.replace("/drafts/{ID}", "/drafts/{id:" + _DRAFT_ID + "}")
+        path = path.replace("{ID}", "{id}").replace("{projectKey}", "{project}")
 
         async def endpoint(request: Request) -> Response:
             refused = _identify(request, trait)
@@ -543,15 +587,20 @@ def create_app(
             return answer
         return _envelope(404, "ResourceNotFound", f"No endpoint {request.method} {path}.")
 
+    # The router tries these in order, and the first whose path and method match answers: the reads
+    # and updates of one draft, the most frequent requests, come first. A draft's {ID} takes no
+    # non-empty key= (_DRAFT_ID), which its key={key} routes take. Where two paths match one
+    # request's path, the more particular comes first: /connectors/drafts and /connectors/search
+    # before /connectors/{ID}, and /connectors/{ID} before /{projectKey}/deployments.
     routes = [
-        _secured("GET", "/connectors/drafts", query),
-        _secured("POST", "/connectors/drafts", create),
-        _secured("GET", "/connectors/drafts/key={key}", get_by_key),
-        _secured("POST", "/connectors/drafts/key={key}", update_by_key),
-        _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
         _secured("GET", "/connectors/drafts/{ID}", get),
         _secured("POST", "/connectors/drafts/{ID}", update),
         _secured("DELETE", "/connectors/drafts/{ID}", delete),
+        _secured("GET", "/connectors/drafts/key={key}", get_by_key),
+        _secured("POST", "/connectors/drafts/key={key}", update_by_key),
+        _secured("DELETE", "/connectors/drafts/key={key}", delete_by_key),
+        _secured("GET", "/connectors/drafts", query),
+        _secured("POST", "/connectors/drafts", create),
         _secured("GET", "/connectors/search", search),
         _secured("GET", "/connectors/key={key}", connector_by_key),
         _secured("GET", "/connectors/{ID}", connector),
@@ -638,6 +687,9 @@ class _Edge:
         self.allowed_hosts = allowed_hosts
         self.max_body = max_body
         self.body_timeout = body_timeout
+        # The verdict on each Host value, per listening address: a client sends the same Host on
+        # every request, whose name is then read once. At most _VERDICTS are kept.
+        self._verdicts: dict[tuple[bytes, object], bool] = {}
 
     def _allowed(self, name: str, scope: Scope) -> bool:
         if name in self.allowed_hosts or name == "localhost":
@@ -650,13 +702,21 @@ class _Edge:
         except ValueError:
             return False
 
-    def _refusal(self, scope: Scope) -> Response | None:
-        headers = dict(scope.get("headers", []))
-        host = headers.get(b"host")
-        if host is not None and not self._allowed(_host_name(host.decode("latin-1")), scope):
+    def _host_allowed(self, host: bytes, scope: Scope) -> bool:
+        key = (host, scope.get("server"))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._allowed(_host_name(host.decode("latin-1")), scope)
+            if len(self._verdicts) >= _VERDICTS:
+                self._verdicts.clear()
+            self._verdicts[key] = verdict
+        return verdict
+
+    def _refusal(self, scope: Scope, host: bytes | None, origin: bytes | None, length: bytes | None) -> Response | None:
+        """The answer to a request refused at the edge, by its (last) ``Host``, ``Origin`` and ``Content-Length``."""
+        if host is not None and not self._host_allowed(host, scope):
             message = "This mock answers only requests addressed to it by a name it allows (see --allowed-host)."
             return _envelope(400, "HostNotAllowed", message)
-        origin = headers.get(b"origin")
         if origin is not None:
             try:
                 origin_host = urllib.parse.urlsplit(origin.decode("latin-1")).hostname
@@ -664,7 +724,6 @@ class _Edge:
                 origin_host = None
             if origin_host is None or not self._allowed(_host_name(origin_host), scope):
                 return _envelope(403, "CrossSiteRequestRefused", "This mock answers no request from another site.")
-        length = headers.get(b"content-length")
         if self.max_body and length is not None and (not length.isdigit() or int(length) > self.max_body):
             return self._too_large()
         return None
@@ -682,16 +741,29 @@ class _Edge:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._refusal(scope)
+        # One pass over the headers: the last Host, Origin and Content-Length (as a dict of them
+        # would keep), and the first usable X-Correlation-ID.
+        host = origin = length = correlation = None
+        for name, value in scope.get("headers", ()):
+            if name == b"host":
+                host = value
+            elif name == _CORRELATION:
+                if correlation is None and value and len(value) <= 256:
+                    correlation = bytes(value)
+            elif name == b"content-length":
+                length = value
+            elif name == b"origin":
+                origin = value
+        if correlation is None:
+            correlation = new_correlation_id()
+        refusal = self._refusal(scope, host, origin, length)
         if refusal is not None:
-            correlation = _correlation_id(scope)
             refusal.headers["X-Correlation-ID"] = correlation.decode("latin-1")
             await refusal(scope, receive, send)
             return
         path: str = scope["path"]
         if len(path) > 1 and path.endswith("/") and not path.endswith("//"):
             scope = {**scope, "path": path[:-1], "raw_path": None}  # one slash; "//" stays, a 404
-        correlation = _correlation_id(scope)
         started = False
         received = 0
         deadline: float | None = None  # of the body, from the first read
@@ -704,11 +776,7 @@ class _Edge:
             else:
                 if deadline is None:
                     deadline = asyncio.get_running_loop().time() + self.body_timeout
-                try:
-                    async with asyncio.timeout_at(deadline):
-                        message = await receive()
-                except TimeoutError:
-                    raise _TimedOut from None
+                message = await _received_by(deadline, receive)
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if self.max_body and received > self.max_body:
@@ -723,7 +791,8 @@ class _Edge:
             if message["type"] == "http.response.start":
                 started = True
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != _CORRELATION]
-                message = {**message, "headers": [*headers, (_CORRELATION, correlation)]}
+                headers.append((_CORRELATION, correlation))
+                message = {**message, "headers": headers}
             await send(message)
 
         try:
@@ -745,6 +814,34 @@ class _Edge:
                 raise
             answer = _envelope(500, "General", "The mock failed to answer this request; its log has the details.")
             await answer(scope, receive, send_with_id)
+
+
+async def _received_by(deadline: float, receive: Receive) -> Message:
+    """``await receive()``, or ``_TimedOut`` when the loop's time passes *deadline* first.
+
+    ``asyncio.timeout_at``'s rule (a cancellation that comes from elsewhere
+    stays a cancellation), with one timer and no context manager: a body is
+    read under it on every request that has one.
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    cancelling = task.cancelling()
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    timer = asyncio.get_running_loop().call_at(deadline, expire)
+    try:
+        return await receive()
+    except asyncio.CancelledError:
+        if expired and task.uncancel() <= cancelling:
+            raise _TimedOut from None
+        raise
+    finally:
+        timer.cancel()
 
 
 class _TooLarge(Exception):
@@ -772,14 +869,8 @@ def _host_name(host: str) -> str:
 
 
 _CORRELATION: Final = b"x-correlation-id"
+_VERDICTS: Final = 1024
 _log: Final = logging.getLogger("connector_domain.mock")
-
-
-def _correlation_id(scope: Scope) -> bytes:
-    for name, value in scope.get("headers", []):
-        if name == _CORRELATION and value and len(value) <= 256:
-            return bytes(value)
-    return new_correlation_id()
 
 
 def serve(

@@ -187,7 +187,9 @@ class Store:
 
     def _tick(self) -> datetime:
         """Apply the service events due by now; then the store's time (never going backwards)."""
-        now = max(utc_millisecond(self.clock()), self._now)
+        now = utc_millisecond(self.clock())
+        if now < self._now:
+            now = self._now
         while (job := self._schedule.pop_due(now)) is not None:
             due, id, machine = job
             self._now = max(due, self._now)
