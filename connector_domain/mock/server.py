@@ -56,6 +56,7 @@ from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.errors import ServerErrorMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -621,7 +622,7 @@ def create_app(
         _secured("POST", "/{projectKey}/deployments/{ID}", update_deployment),
         _secured("DELETE", "/{projectKey}/deployments/{ID}", delete_deployment),
     ]
-    app = Starlette(
+    app = _App(
         routes=routes,
         middleware=[
             Middleware(
@@ -643,6 +644,21 @@ def create_app(
     app.state.store = store
     app.state.tokens = tokens  # the mock's Tokens, for a test that issues or inspects tokens directly
     return app
+
+
+class _App(Starlette):
+    """Starlette, without the ``ServerErrorMiddleware`` it puts around every app.
+
+    The mock's ``_Edge``, the next layer in, answers every fault itself (the
+    reference's ``General`` error, 500) and lets nothing else through, so that
+    layer would only add a frame to every request and to every message sent.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        assert isinstance(stack, ServerErrorMiddleware), stack  # Starlette's outermost layer, always
+        inner: ASGIApp = stack.app
+        return inner
 
 
 def _allowed_methods(routes: list[Route], path: str) -> list[str]:
