@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python3 -m venv .venv
-    .venv/bin/pip install ".[fast]" -r benchmarks/requirements.txt
+    .venv/bin/pip install ".[fast,server]" -r benchmarks/requirements.txt
     .venv/bin/python benchmarks/compare.py            # add --markdown for the docs' tables
 
 Two documents, each defined here in pydantic v2 and in msgspec with the same
@@ -27,6 +27,10 @@ round), for many rounds, with the garbage collector off during a timed batch
 as ``timeit`` does. Each batch gives one time per call; the report gives the
 median and the 10th percentile (p10) of those times, and the ratios between
 contenders. The targets are ratios of p10 times (memory: bytes).
+
+Last, the mock's throughput over HTTP against a bare Starlette handler
+(``benchmarks/throughput.py``, which says how it is measured), as ratios of
+medians of requests a second; ``--throughput-rounds 0`` leaves it out.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ except ImportError:  # not installed: use the checkout this script lives in
     sys.path.insert(0, str(ROOT))
 
 from _machine import machine  # noqa: E402
+from throughput import ThroughputResult, measure  # noqa: E402
+from throughput import report as throughput_report  # noqa: E402
 
 from connector_domain import codec  # noqa: E402
 from connector_domain.actions import AddPrivateProject, RemovePrivateProject, SetDescription, SetName  # noqa: E402
@@ -825,16 +831,28 @@ def retained_bytes(decode: Callable[[bytes], Any], data: bytes, count: int = 500
 
 @dataclass
 class Ratio:
+    """A ratio and its target: at most the target (times, bytes), or at least it (``at_least``: throughput)."""
+
     label: str
-    p10: float
+    p10: float  # for a throughput, the ratio of the medians of requests a second
     median: float | None
     target: float | None
+    at_least: bool = False
 
     @property
     def verdict(self) -> str:
         if self.target is None:
             return ""
+        if self.at_least:
+            return "met" if self.p10 >= self.target else f"missed by {1 - self.p10 / self.target:.0%}"
         return "met" if self.p10 <= self.target else f"missed by {self.p10 / self.target - 1:.0%}"
+
+    def shown_target(self, *, md: bool) -> str:
+        if self.target is None:
+            return ""
+        if md:
+            return f"{'≥' if self.at_least else '≤'} {self.target:.2f}"
+        return f"{'>=' if self.at_least else '<='} {self.target:.2f}"
 
 
 def _ratio(label: str, a: Timing, b: Timing, target: float | None) -> Ratio:
@@ -861,7 +879,7 @@ def report(ratios: list[Ratio], groups: dict[str, dict[str, Timing]], memory: di
     if md:
         lines += ["| ratio | p10 | target | | median |", "|---|---:|---:|---|---:|"]
         for r in ratios:
-            target = "" if r.target is None else f"≤ {r.target:.2f}"
+            target = r.shown_target(md=True)
             median = "" if r.median is None else f"{r.median:.2f}"
             lines.append(f"| {r.label} | {r.p10:.2f} | {target} | {r.verdict} | {median} |")
         lines += ["", "| group | contender | p10 | median | rounds |", "|---|---|---:|---:|---:|"]
@@ -873,7 +891,7 @@ def report(ratios: list[Ratio], groups: dict[str, dict[str, Timing]], memory: di
         return "\n".join(lines)
     lines.append(f"{'ratio':<48} {'p10':>7} {'target':>8}  {'':<16} {'median':>7}")
     for r in ratios:
-        target = "" if r.target is None else f"<= {r.target:.2f}"
+        target = r.shown_target(md=False)
         median = "" if r.median is None else f"{r.median:.2f}"
         lines.append(f"{r.label:<48} {r.p10:>7.2f} {target:>8}  {r.verdict:<16} {median:>7}")
     lines.append("")
@@ -892,6 +910,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay-rounds", type=int, default=11, help="rounds of the replay (default 11)")
     parser.add_argument("--replay-actions", type=int, default=100_000, help="actions in a replay (default 100000)")
     parser.add_argument("--markdown", action="store_true", help="print the tables in Markdown")
+    parser.add_argument(
+        "--throughput-rounds", type=int, default=5, help="rounds of the mock's throughput, 0 for none (default 5)"
+    )
+    parser.add_argument("--throughput-seconds", type=float, default=3.0, help="seconds of a throughput round")
     args = parser.parse_args(argv)
 
     began = time.perf_counter()
@@ -940,7 +962,20 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.replay_actions != 100_000:
         ratios[5].label = f"replay {args.replay_actions:,}: apply / attrs.evolve"
+    served: list[ThroughputResult] = []
+    if args.throughput_rounds:
+        # The mock over HTTP against a bare Starlette handler, server and client on their own cores
+        # (benchmarks/throughput.py says how); the ratio is of medians of requests a second.
+        served = measure(rounds=args.throughput_rounds, seconds=args.throughput_seconds, connections=16)
+        at = 7  # after the memory rows: every ratio with a target first
+        for row in served:
+            label = f"mock {row.label} / bare handler (req/s)"
+            ratios.insert(at, Ratio(label, row.ratio, None, row.target, at_least=True))
+            at += 1
     print(report(ratios, groups, memory, args.markdown))
+    if served:
+        print()
+        print(throughput_report(served, markdown=args.markdown))
     print(f"\n{time.perf_counter() - began:.0f} s in all; {machine()}", file=sys.stderr)
     return 0
 
