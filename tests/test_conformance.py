@@ -66,6 +66,7 @@ from connector_domain.testing import (
     run_deployment_conformance_test,
 )
 from connector_domain.testing import strategies as cds
+from tests.conftest import heavy
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
 REPOSITORY = Repository(url="https://github.com/example/connector", tag="v1")
@@ -646,12 +647,14 @@ class TestStrategies:
         """Every valid action document reads as an action and writes back unchanged."""
         assert codec.to_wire(codec.from_wire(body, UpdateAction)) == body
 
+    @heavy
     @given(st.from_type(Connector), st.from_type(CertificationInfoComment), st.from_type(ConnectorReportEntry))
     def test_every_entity_is_registered(self, connector: Any, comment: Any, entry: Any) -> None:
         """The production Connector, comments and report entries come from from_type too, and round-trip."""
         for value in (connector, comment, entry):
             assert codec.from_wire(codec.to_wire(value), type(value)) == value
 
+    @heavy
     @given(data=st.data())
     def test_every_deployment_entity_is_registered(self, data: st.DataObject) -> None:
         """Every attrs class of the Deployment's model comes from from_type, and round-trips."""
@@ -663,6 +666,7 @@ class TestStrategies:
                 value = data.draw(st.from_type(cls), label=name)
                 assert codec.from_wire(codec.to_wire(value), cls) == value
 
+    @heavy
     @given(st.from_type(ConnectorStaged), st.from_type(Creator), st.from_type(AddPrivateProject))
     def test_registered_with_from_type(self, staged: ConnectorStaged, creator: Creator, action: Any) -> None:
         """st.from_type builds the library's types once the strategies module is imported."""
