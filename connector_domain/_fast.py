@@ -45,20 +45,18 @@ the same attrs fields, metadata and renames.
 from __future__ import annotations
 
 import enum
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from ._machine import slot_setter
+from ._fields import NONE_TYPE, members
+from ._machine import generated, slot_setter
 
 __all__ = ["Generator", "Union"]
-
-_NONE: Final = type(None)
 
 
 @dataclass(frozen=True)
@@ -72,12 +70,6 @@ class Union:
     tag_name: str
     members: Mapping[str, type]
     tag_first: bool
-
-
-def _members(t: Any) -> tuple[Any, ...]:
-    if typing.get_origin(t) in (typing.Union, types.UnionType):
-        return typing.get_args(t)
-    return (t,)
 
 
 def _kept(
@@ -130,7 +122,6 @@ class Generator:
         write_datetime: Callable[[datetime], str],
         string_problem: Callable[[str], object],
         int_range: tuple[int, int],
-        record: bool,
     ) -> None:
         self._wire_name = wire_name
         self._omitted = omitted
@@ -140,7 +131,6 @@ class Generator:
         self._write_datetime = write_datetime
         self._string_problem = string_problem
         self._int_range = int_range
-        self._record = record
         self._structure: dict[Any, Callable[[Any], Any]] = {}
         self._unstructure: dict[Any, Callable[[Any], Any]] = {}
 
@@ -256,7 +246,7 @@ class Generator:
     ) -> list[str]:
         """Lines that check *var*, the field's wire value, and leave its value in *var*."""
         t = field.type
-        optional = _NONE in _members(t)
+        optional = NONE_TYPE in members(t)
         inner = self._without_none(t)
         lines = self._type_lines(inner, var, namespace, f"{index}")
         max_items = field.metadata.get("max_items")
@@ -282,7 +272,7 @@ class Generator:
     def _without_none(self, t: Any) -> Any:
         if t in self._unions:
             return t
-        rest = [m for m in _members(t) if m is not _NONE]
+        rest = [m for m in members(t) if m is not NONE_TYPE]
         if len(rest) != 1:
             raise _Unsupported(t)
         return rest[0]
@@ -403,7 +393,7 @@ class Generator:
                 omitted_when_none += [f"    v = {attribute}", f"    if v is not None: d[{name!r}] = {value}"]
                 continue
             value = self._write(inner, attribute, namespace, f"{index}")
-            if _NONE in _members(field.type) and value != attribute:  # required, and None is written
+            if NONE_TYPE in members(field.type) and value != attribute:  # required, and None is written
                 value = f"(None if {attribute} is None else {value})"
             always.append(f"{name!r}: {value}")
         lines = [
@@ -440,8 +430,6 @@ class Generator:
 
     @staticmethod
     def _compile(lines: list[str], namespace: dict[str, Any], what: str) -> Callable[[Any], Any]:
-        source = "\n".join(lines)
-        exec(compile(source, f"<connector_domain {what}>", "exec"), namespace)
-        made: Callable[[Any], Any] = namespace[lines[0][4 : lines[0].index("(")]]
-        made.__doc__ = source  # shown by help(): what the function does, line by line
+        made: Callable[[Any], Any] = generated(lines, namespace, what)
+        made.__doc__ = "\n".join(lines)  # shown by help(): what the function does, line by line
         return made

@@ -67,12 +67,14 @@ from typing import Any, Final, TypeAlias
 import attrs
 
 __all__ = [
+    "NONE_TYPE",
     "Check",
     "WrongTypeError",
     "at_least_one",
     "bounded",
     "checked",
     "checked_items",
+    "members",
     "non_empty",
     "shown",
     "typed",
@@ -84,7 +86,8 @@ Check: TypeAlias = Callable[[Any], None]
 _Validator: TypeAlias = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 _Kinds: TypeAlias = "type | tuple[type, ...]"
 
-_NONE: Final = type(None)
+#: The type of ``None``, as a union's members name it.
+NONE_TYPE: Final = type(None)
 
 
 class WrongTypeError(TypeError, ValueError):
@@ -187,7 +190,7 @@ def _typed_field(cls: type, field: attrs.Attribute[Any], namespace: dict[str, An
         raise TypeError(f"{where}: the annotation gives the type check; give other rules with checked()")
     t = _resolve(where, field.type, namespace)
     check, item_check = field.metadata.get("check"), field.metadata.get("item_check")
-    optional = _NONE in _members(t)
+    optional = NONE_TYPE in members(t)
     inner = _without_none(t)
     if inner is datetime:
         if item_check is not None or check is not None:
@@ -214,20 +217,21 @@ def _resolve(where: str, annotation: Any, namespace: dict[str, Any]) -> Any:
         raise TypeError(f"{where}: {exc} (an annotation may name only what is defined above the class)") from None
 
 
-def _members(t: Any) -> tuple[Any, ...]:
+def members(t: Any) -> tuple[Any, ...]:
+    """The members of the union *t* (``X | None``: X and ``NoneType``), or *t* alone."""
     if typing.get_origin(t) in (typing.Union, types.UnionType):
         return typing.get_args(t)
     return (t,)
 
 
 def _without_none(t: Any) -> Any:
-    rest = [member for member in _members(t) if member is not _NONE]
+    rest = [member for member in members(t) if member is not NONE_TYPE]
     return rest[0] if len(rest) == 1 else t
 
 
 def _kinds(where: str, t: Any) -> tuple[tuple[type, ...], tuple[type, ...]]:
     """The classes a value of annotation *t* may be an instance of, and those refused among them."""
-    kinds = _members(t)
+    kinds = members(t)
     for kind in kinds:
         if not isinstance(kind, type) or kind in (Any, object, list, dict, set, datetime):
             raise TypeError(f"{where}: no type check for {kind!r} (in {t!r})")
@@ -240,7 +244,7 @@ _TYPE_NAMES: Final[dict[type, str]] = {
     str: "a string",
     int: "an integer",
     bool: "a boolean",
-    _NONE: "None",
+    NONE_TYPE: "None",
 }
 
 

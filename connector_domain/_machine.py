@@ -102,11 +102,22 @@ def replacer(cls: type[T]) -> Callable[[T, Changes], T]:
     lines = ["def replace(old, changes):", "    new = _new(_cls)", "    get = changes.get"]
     lines += [f"    _set{i}(new, get({name!r}, old.{name}))" for i, name in enumerate(names)]
     lines.append("    return new")
+    replace: Callable[[T, Changes], T] = generated(lines, _building(cls, names), f"replace {cls.__name__}")
+    return replace
+
+
+def _building(cls: type, names: list[str]) -> dict[str, Any]:
+    """The names a generated builder of *cls* uses: ``_new``, ``_cls``, and ``_set{i}``, the setter of field *i*."""
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
     namespace.update({f"_set{i}": slot_setter(cls, name) for i, name in enumerate(names)})
-    exec(compile("\n".join(lines), f"<connector_domain replace {cls.__name__}>", "exec"), namespace)
-    replace: Callable[[T, Changes], T] = namespace["replace"]
-    return replace
+    return namespace
+
+
+def generated(lines: list[str], namespace: dict[str, Any], what: str) -> Callable[..., Any]:
+    """The function whose source is *lines* (its ``def`` first), run in *namespace*; *what* names it in tracebacks."""
+    exec(compile("\n".join(lines), f"<connector_domain {what}>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[lines[0][4 : lines[0].index("(")]]
+    return function
 
 
 def slot_setter(cls: type, name: str) -> Callable[[Any, Any], None]:
@@ -140,8 +151,5 @@ def trusted(cls: type[T]) -> Callable[..., T]:
     if hasattr(cls, "__attrs_post_init__"):
         lines.append("    new.__attrs_post_init__()")
     lines.append("    return new")
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    namespace.update({f"_set{i}": slot_setter(cls, name) for i, name in enumerate(names)})
-    exec(compile("\n".join(lines), f"<connector_domain trusted {cls.__name__}>", "exec"), namespace)
-    build: Callable[..., T] = namespace["build"]
+    build: Callable[..., T] = generated(lines, _building(cls, names), f"trusted {cls.__name__}")
     return build

@@ -641,7 +641,6 @@ def configure_converter(conv: Converter, *, record: bool = False, fast_path: boo
             write_datetime=_write_datetime,
             string_problem=_SURROGATE.search,
             int_range=(INT64_MIN, INT64_MAX),
-            record=record,
         )
         if fast_path
         else None
