@@ -55,13 +55,11 @@ from connector_domain.model import ConnectorStagedDraft
 from tests import official_schema, scopes_table
 from tests.conftest import heavy
 from tests.official_schema import checked_client
+from tests.tenants import READERS, SEARCHERS, A, B, C
 
 T = TypeVar("T")
 
 START: Final = datetime(2026, 1, 1, tzinfo=UTC)
-A: Final = "team-a"
-B: Final = "team-b"
-C: Final = "team-c"
 PROJECTS: Final = (A, B, C)
 #: A token lives 48 hours (the commercetools auth service's ``expires_in``).
 LIFETIME: Final = 48 * 3600
@@ -761,20 +759,6 @@ def connector_in(t: Tenants, case: str) -> dict[str, Any]:
         staged = json_of(act(t.client, staged["id"], staged["version"], {"action": "unlist"}, headers=t(A)), 201)
         assert staged["alreadyListed"] is False
     return staged
-
-
-#: Who reads A's production Connector in each case (mock-service.md, "Identity and tenancy": the
-#: visibility rule): a public one, a private one that lists the project, the owner's own; a draft
-#: never published has none.
-READERS: Final = {
-    "public": {A, B, C},
-    "listed": {A, B},
-    "private": {A},
-    "unlisted": {A, B, C},
-    "draft": set(),
-}
-#: Whose search shows it ("Connector search"): the readers, but an unlisted one only to its owner.
-SEARCHERS: Final = {**READERS, "unlisted": {A}}
 
 
 def search_ids(t: Tenants, project: str, **params: Any) -> list[str]:

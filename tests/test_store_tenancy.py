@@ -40,13 +40,11 @@ from connector_domain.events import CertificationPassed, CertificationStarted, P
 from connector_domain.mock.simulation import DEFAULT_DECLARATIONS
 from connector_domain.mock.store import SimulatedClock, Store, Stored
 from connector_domain.model import ConnectorStaged, Region
+from tests.tenants import READERS, SEARCHERS, A, B, C
 
 T = TypeVar("T")
 START: Final = datetime(2026, 1, 1, tzinfo=UTC)
 REGION: Final = Region.EUROPE_WEST1_GCP
-A: Final = "team-a"
-B: Final = "team-b"
-C: Final = "team-c"
 
 
 def ident(project: str) -> str:
@@ -96,18 +94,6 @@ def connector(store: Store, case: str, *, key: str | None = None) -> str:
     if case == "unlisted":
         act(store, id, Unlist())
     return id
-
-
-#: Who reads A's production Connector in each case, and whose search shows it (the HTTP tests' tables):
-#: the visibility rule for reads; an unlisted connector is left out of other projects' searches.
-READERS: Final = {
-    "public": {A, B, C},
-    "listed": {A, B},
-    "private": {A},
-    "unlisted": {A, B, C},
-    "draft": set(),
-}
-SEARCHERS: Final = {**READERS, "unlisted": {A}}
 
 
 def deployment_draft(connector_key: str, *, key: str | None = None, staged: bool = False) -> DeploymentDraft:
